@@ -1,0 +1,43 @@
+# Makefile: udsbox, one static multi-call binary per target in build/<target>/.
+# CC, CFLAGS and the rest are per target in toolchain/<target>.mk; CFLAGS and
+# LDFLAGS given here are added to them.
+TARGETS := host arm arm64
+SIZE_BUDGET := 24576
+SETUP := toolchain/setup
+
+.PHONY: all arm arm64 test test-arm test-arm64 check demo size clean setup nomalloc
+
+all: setup
+	@$(MAKE) --no-print-directory -f toolchain/build.mk TARGET=host
+
+arm arm64: setup
+	@$(MAKE) --no-print-directory -f toolchain/build.mk TARGET=$@
+
+setup:
+	@$(SETUP)
+
+test: all
+	RUNNER= sh test/run.sh host
+
+test-arm: arm
+	RUNNER=qemu-arm sh test/run.sh arm
+
+test-arm64: arm64
+	RUNNER=qemu-aarch64 sh test/run.sh arm64
+
+# Every build, the static checks, and the suites on every target; ends with
+# one line that sums them all.
+check: setup
+	@sh test/check.sh $(TARGETS)
+
+nomalloc:
+	@sh test/nomalloc.sh $(TARGETS)
+
+size:
+	@sh test/size.sh $(SIZE_BUDGET) $(TARGETS)
+
+demo: arm
+	@sh test/demo.sh
+
+clean:
+	rm -rf build

@@ -1,0 +1,368 @@
+/* uds_connect.c: connect to a UNIX socket and relay stdio, probe, wait, or run a program.
+ *
+ * usage: uds-connect [-qvz] [-w SECS] [-t SECS] [-b LOCAL-ADDRESS]
+ *                    [-T stream|seqpacket|dgram] ADDRESS [PROG [ARG...]]
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include "../core/core.h"
+
+static const char usage[] =
+	"usage: uds-connect [-qvz] [-w SECS] [-t SECS] [-b LOCAL-ADDRESS]\n"
+	"                   [-T stream|seqpacket|dgram] ADDRESS [PROG [ARG...]]\n";
+
+/* dgram: after stdin's EOF, how long to wait for missing replies, as socat does */
+#define DGRAM_LINGER 500
+
+static struct {
+	struct ub_addr addr, local;
+	int fd, type, haslocal;
+	unsigned long idle;
+	unsigned long long last, sent, recvd;
+} C;
+
+static void __attribute__((noreturn)) finish(int code, const char *how)
+{
+	if (C.haslocal && !C.local.abstract && C.type == SOCK_DGRAM)
+		unlink(C.local.text);
+	if (ub_verbosity > 1) {
+		char s[24], r[24];
+		ub_fmtu(s, (unsigned long)C.sent);
+		ub_fmtu(r, (unsigned long)C.recvd);
+		if (how)
+			ub_info(how, (char *)0);
+		else
+			ub_info("closed: sent ", s, " bytes, received ", r, " bytes", (char *)0);
+	}
+	_exit(code);
+}
+
+static void stdout_gone(void)
+{
+	/* the reader of stdout left: end as cat would, by SIGPIPE */
+	signal(SIGPIPE, SIG_DFL);
+	raise(SIGPIPE);
+	_exit(UB_EXIT_SYS);
+}
+
+static void outall(const void *buf, size_t n)
+{
+	if (ub_writeall(1, buf, n) < 0) {
+		if (errno == EPIPE)
+			stdout_gone();
+		ub_diesys(UB_EXIT_SYS, "unable to write to stdout", (char *)0);
+	}
+}
+
+/* One direction of the stream relay: by splice(2) when either end is a pipe
+   (tried first: EINVAL says neither is), else through a buffer. Readiness flags come from poll; an end that may
+   block (our stdio) is polled again before each use. */
+struct pump {
+	int in, out, insock, outsock, splice, inrdy, outrdy, eof, done;
+	unsigned char *buf;
+	size_t len, off;
+};
+
+/* Returns 1 if it moved data, 0 if it has to wait, -1 on error (errno set). */
+static int step(struct pump *p)
+{
+	ssize_t r;
+	if (p->done)
+		return 0;
+	if (p->splice) {
+		if (!p->inrdy || !p->outrdy)
+			return 0;
+		r = splice(p->in, 0, p->out, 0, UB_IOBUF, SPLICE_F_NONBLOCK | SPLICE_F_MOVE);
+		if (r > 0) {
+			if (p->insock) C.recvd += (unsigned long long)r; else C.sent += (unsigned long long)r;
+			return 1;
+		}
+		if (!r) {
+			p->done = 1;
+			return 1;
+		}
+		if (errno == EINTR)
+			return 0;
+		if (errno == EAGAIN) {
+			p->inrdy = p->outrdy = 0;
+			return 0;
+		}
+		if (errno == EINVAL || errno == ENOSYS) {   /* no splice here: use the buffer */
+			p->splice = 0;
+			return 0;
+		}
+		return -1;
+	}
+	if (!p->len && !p->eof && p->inrdy) {
+		r = p->insock ? recv(p->in, p->buf, UB_IOBUF, MSG_DONTWAIT) : read(p->in, p->buf, UB_IOBUF);
+		if (!p->insock)
+			p->inrdy = 0;
+		if (r > 0) {
+			p->len = (size_t)r;
+			p->off = 0;
+			if (p->insock) C.recvd += (unsigned long long)r;
+		} else if (!r)
+			p->eof = 1;
+		else if (errno == EAGAIN || errno == EINTR)
+			p->inrdy = 0;
+		else
+			return -1;
+	}
+	if (p->len && p->outrdy) {
+		r = p->outsock ? ub_send(p->out, p->buf + p->off, p->len) : write(p->out, p->buf + p->off, p->len);
+		if (!p->outsock)
+			p->outrdy = 0;
+		if (r > 0) {
+			p->off += (size_t)r;
+			p->len -= (size_t)r;
+			if (p->outsock) C.sent += (unsigned long long)r;
+			return 1;
+		}
+		if (r < 0 && errno != EAGAIN && errno != EINTR)
+			return -1;
+		p->outrdy = 0;
+	}
+	if (!p->len && p->eof) {
+		p->done = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static void want(struct pollfd *pf, const struct pump *p)
+{
+	if (p->done)
+		return;
+	if (!p->inrdy && (p->splice || (!p->len && !p->eof)))
+		pf[p->insock ? 1 : 0].events |= POLLIN;
+	if (!p->outrdy && (p->splice ? p->inrdy : p->len > 0))
+		pf[p->outsock ? 1 : 2].events |= POLLOUT;
+}
+
+static int poll_idle(struct pollfd *pf, int n)
+{
+	int r, ms = -1;
+	if (C.idle) {
+		unsigned long long now = ub_now();
+		ms = now >= C.last + C.idle ? 0 : (int)(C.last + C.idle - now);
+	}
+	do r = poll(pf, (nfds_t)n, ms); while (r < 0 && errno == EINTR);
+	if (r < 0)
+		ub_diesys(UB_EXIT_SYS, "unable to poll", (char *)0);
+	if (!r && C.idle)
+		finish(UB_EXIT_NOSERVER, "idle timeout");
+	return r;
+}
+
+static void __attribute__((noreturn)) relay_stream(void)
+{
+	struct pump a = { .in = 0, .out = C.fd, .outsock = 1, .splice = 1, .buf = ub_scratch };
+	struct pump b = { .in = C.fd, .out = 1, .insock = 1, .splice = 1, .buf = ub_scratch + UB_IOBUF };
+	ub_nonblock(C.fd);
+	for (;;) {
+		struct pollfd pf[3] = { { .fd = 0 }, { .fd = C.fd }, { .fd = 1 } };
+		int moved;
+		do {
+			int ra = step(&a), rb;
+			if (ra < 0) {
+				if (errno != EPIPE && errno != ECONNRESET)
+					ub_diesys(UB_EXIT_SYS, a.splice || !a.len ? "unable to relay stdin to " : "unable to write to ",
+					          C.addr.text, (char *)0);
+				a.done = 1;   /* the server reads no more: keep taking its replies */
+				a.eof = 2;
+			}
+			rb = step(&b);
+			if (rb < 0) {
+				if (errno == EPIPE)
+					stdout_gone();
+				if (errno != ECONNRESET)
+					ub_diesys(UB_EXIT_SYS, "unable to relay ", C.addr.text, " to stdout", (char *)0);
+				b.done = 1;
+			}
+			moved = ra > 0 || rb > 0;
+			if (moved)
+				C.last = ub_now();
+			if (a.done == 1 && a.eof != 2) {
+				shutdown(C.fd, SHUT_WR);
+				a.eof = 2;
+			}
+			if (b.done)
+				finish(0, 0);
+		} while (moved);
+		want(pf, &a);
+		want(pf, &b);
+		poll_idle(pf, 3);
+		if (pf[0].revents)
+			a.inrdy = 1;
+		if (pf[1].revents & (POLLIN | POLLHUP | POLLERR))
+			b.inrdy = 1;
+		if (pf[1].revents & (POLLOUT | POLLHUP | POLLERR))
+			a.outrdy = 1;
+		if (pf[2].revents)
+			b.outrdy = 1;
+	}
+}
+
+/* seqpacket and dgram: a line of stdin is a message, a message is written as is. */
+static void __attribute__((noreturn)) relay_msgs(void)
+{
+	unsigned char *lb = ub_scratch, *rb = ub_scratch + UB_IOBUF;
+	size_t have = 0;
+	int ineof = 0, shut = 0;
+	unsigned long long nsent = 0, nrecvd = 0, lingerstart = 0;
+	ub_nonblock(C.fd);
+	for (;;) {
+		struct pollfd pf[2] = { { .fd = 0 }, { .fd = C.fd, .events = POLLIN } };
+		unsigned char *nl = have ? memchr(lb, '\n', have) : 0;
+		size_t mlen = nl ? (size_t)(nl - lb) + 1 : (have == UB_IOBUF || (ineof && have)) ? have : 0;
+		int ms = -1, r;
+		if (mlen)
+			pf[1].events |= POLLOUT;
+		else if (!ineof)
+			pf[0].events = POLLIN;
+		else if (!shut) {
+			shut = 1;
+			if (C.type == SOCK_SEQPACKET)
+				shutdown(C.fd, SHUT_WR);
+			lingerstart = ub_now();
+		}
+		if (shut && C.type == SOCK_DGRAM) {
+			unsigned long long lim = C.idle ? C.idle : DGRAM_LINGER, now = ub_now();
+			if (nrecvd >= nsent || now - lingerstart >= lim)
+				finish(0, 0);
+			ms = (int)(lingerstart + lim - now);
+		}
+		if (ms >= 0) {
+			do r = poll(pf, 2, ms); while (r < 0 && errno == EINTR);
+		} else
+			r = poll_idle(pf, 2);
+		if (pf[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+			ssize_t n = recv(C.fd, rb, UB_IOBUF, MSG_DONTWAIT);
+			if (n > 0) {
+				outall(rb, (size_t)n);
+				C.recvd += (unsigned long long)n;
+				nrecvd++;
+				C.last = lingerstart = ub_now();
+			} else if (!n || (errno != EAGAIN && errno != EINTR)) {
+				if (n && errno != ECONNRESET && errno != ECONNREFUSED)
+					ub_diesys(UB_EXIT_SYS, "unable to receive from ", C.addr.text, (char *)0);
+				finish(0, 0);
+			}
+		}
+		if (mlen && (pf[1].revents & POLLOUT)) {
+			ssize_t n = ub_send(C.fd, lb, mlen);
+			if (n < 0 && errno != EAGAIN)
+				ub_diesys(UB_EXIT_SYS, "unable to send to ", C.addr.text, (char *)0);
+			if (n >= 0) {
+				memmove(lb, lb + mlen, have - mlen);
+				have -= mlen;
+				C.sent += mlen;
+				nsent++;
+				C.last = ub_now();
+			}
+		}
+		if (pf[0].revents) {
+			ssize_t n = ub_read(0, lb + have, UB_IOBUF - have);
+			if (n < 0)
+				ub_diesys(UB_EXIT_SYS, "unable to read stdin", (char *)0);
+			if (!n)
+				ineof = 1;
+			have += (size_t)n;
+		}
+	}
+}
+
+static void __attribute__((noreturn)) runprog(char **prog)
+{
+	static char lpath[16 + UB_PATHMAX] = "IPCLOCALPATH=", rpath[16 + UB_PATHMAX] = "IPCREMOTEPATH=";
+	static const char *const drop[] = { "PROTO", "IPCLOCALPATH", "IPCREMOTEPATH", 0 };
+	int fd = fcntl(C.fd, F_DUPFD_CLOEXEC, 8);
+	if (fd < 0 || dup2(fd, 6) < 0 || dup2(fd, 7) < 0)
+		ub_diesys(UB_EXIT_SYS, "unable to set up fds 6 and 7", (char *)0);
+	if (C.haslocal)
+		memcpy(lpath + 13, C.local.text, strlen(C.local.text) + 1);
+	memcpy(rpath + 14, C.addr.text, strlen(C.addr.text) + 1);
+	ub_env_init(drop);
+	ub_env_set("PROTO=IPC");
+	ub_env_set(lpath);
+	ub_env_set(rpath);
+	execvpe(prog[0], prog, ub_env_get());
+	ub_diesys(UB_EXIT_SYS, "unable to exec ", prog[0], (char *)0);
+}
+
+static void doconnect(unsigned long wait)
+{
+	unsigned long long deadline = ub_now() + wait;
+	unsigned delay = 10;
+	C.fd = ub_socket(C.type);
+	if (C.fd < 0)
+		ub_diesys(UB_EXIT_SYS, "unable to create socket", (char *)0);
+	if (C.haslocal) {
+		if (ub_bind_local(C.fd, &C.local) < 0)
+			ub_diesys(UB_EXIT_SYS, "unable to bind ", C.local.text, (char *)0);
+	} else if (C.type == SOCK_DGRAM) {
+		sa_family_t fam = AF_UNIX;   /* autobind: an abstract name the server can answer */
+		if (bind(C.fd, (struct sockaddr *)&fam, sizeof fam) < 0)
+			ub_diesys(UB_EXIT_SYS, "unable to bind", (char *)0);
+	}
+	while (ub_connect(C.fd, &C.addr) < 0) {
+		int e = errno;
+		unsigned long long now = ub_now();
+		if (e != ENOENT && e != ECONNREFUSED && e != EAGAIN)
+			ub_diesys(UB_EXIT_SYS, "unable to connect to ", C.addr.text, (char *)0);
+		if (now >= deadline) {
+			if (C.haslocal && !C.local.abstract)
+				unlink(C.local.text);
+			errno = e;
+			ub_diesys(UB_EXIT_NOSERVER, "unable to connect to ", C.addr.text, (char *)0);
+		}
+		poll(0, 0, (int)(deadline - now < delay ? deadline - now : delay));
+		if (delay < 200)
+			delay *= 2;
+	}
+	/* a stream peer keeps our name once connected; the file is not needed */
+	if (C.haslocal && !C.local.abstract && C.type != SOCK_DGRAM)
+		unlink(C.local.text);
+	ub_info("connected to ", C.addr.text, (char *)0);
+}
+
+int uds_connect_main(int argc, char **argv)
+{
+	struct ub_getopt g = { 0 };
+	unsigned long wait = 0;
+	int opt, probe = 0;
+	C.type = SOCK_STREAM;
+	while ((opt = ub_getopt(&g, argc, argv, "qvzw:t:b:T:")) != -1)
+		switch (opt) {
+		case 'q': ub_verbosity = 0; break;
+		case 'v': ub_verbosity = 2; break;
+		case 'z': probe = 1; break;
+		case 'w': wait = ub_getms('w', g.arg); break;
+		case 't': C.idle = ub_getms('t', g.arg); break;
+		case 'b': ub_addr_get(&C.local, g.arg); C.haslocal = 1; break;
+		case 'T': C.type = ub_socktype(g.arg); break;
+		case UB_OPT_HELP: ub_usage(usage);
+		case UB_OPT_VERSION: ub_version();
+		default: ub_optfail(&g, argv);
+		}
+	if (g.ind >= argc)
+		ub_die(UB_EXIT_USAGE, "missing address", (char *)0);
+	ub_addr_get(&C.addr, argv[g.ind]);
+	doconnect(wait);
+	if (probe) {
+		close(C.fd);
+		finish(0, 0);
+	}
+	if (g.ind + 1 < argc)
+		runprog(argv + g.ind + 1);
+	signal(SIGPIPE, SIG_IGN);
+	C.last = ub_now();
+	if (C.type == SOCK_STREAM)
+		relay_stream();
+	relay_msgs();
+}

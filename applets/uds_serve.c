@@ -1,0 +1,745 @@
+/* uds_serve.c: listen on a UNIX socket and serve every client.
+ *
+ * usage: uds-serve [-qv] [-B] [-P PIDFILE] [-1] [-n FD] [-c MAX] [-C MAX] [-b BACKLOG]
+ *                  [-m MODE] [-o USER[:GROUP]] [-u USER] [-g GROUP] [-A RULE]...
+ *                  [-T stream|seqpacket|dgram] [-t SECS] [-I upper|echo|discard]
+ *                  ADDRESS [PROG [ARG...]]
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include "../core/core.h"
+
+static const char usage[] =
+	"usage: uds-serve [-qv] [-B] [-P PIDFILE] [-1] [-n FD] [-c MAX] [-C MAX] [-b BACKLOG]\n"
+	"                 [-m MODE] [-o USER[:GROUP]] [-u USER] [-g GROUP] [-A RULE]...\n"
+	"                 [-T stream|seqpacket|dgram] [-t SECS] [-I upper|echo|discard]\n"
+	"                 ADDRESS [PROG [ARG...]]\n";
+
+enum { FREE, BUILTIN, CHILD };
+enum { UPPER, ECHO, DISCARD };
+#define ID_LISTEN UB_MAXCONN
+#define ID_SIGNAL (UB_MAXCONN + 1)
+#define NOSLOT 0xff
+
+struct conn {
+	unsigned long long last;   /* last activity (ms), for -t */
+	pid_t pid;                 /* the child, or the built-in client's pid */
+	uid_t uid;
+	int fd;
+	unsigned short off, len;   /* pending reply within its slot */
+	unsigned char state, slot, eof, waiting;
+};
+
+static struct conn conns[UB_MAXCONN];
+static unsigned short freeidx[UB_MAXCONN];
+static unsigned nfree, hiwater, nconn, nwaiting;
+
+static struct {
+	struct ub_addr addr;
+	int type, lfd, ep, sigr, sigw, service, accepting, created, nrules;
+	unsigned maxconn, maxuid;
+	unsigned long idle;
+	unsigned long long paused, nextidle;
+	pid_t mainpid;
+	char **prog;
+	const char *pidfile;
+	dev_t dev;
+	ino_t ino;
+	struct { char isgid; long id; } rules[UB_MAXRULES];
+} S;
+
+/* Pending replies for slow readers live in a few fixed slots of the shared
+   scratch area; a client waits for a free slot rather than grow anything. */
+#define SCRATCH ub_scratch
+#define POOL (ub_scratch + UB_IOBUF)
+static unsigned char slotused[UB_PENDSLOTS];
+
+static void onsig(int sig)
+{
+	int e = errno;
+	if (getpid() != S.mainpid) {
+		/* a vforked child before its exec: act as the default would */
+		signal(sig, SIG_DFL);
+		kill(getpid(), sig);   /* not raise(): a vfork child shares the thread data */
+	} else {
+		unsigned char c = (unsigned char)sig;
+		if (write(S.sigw, &c, 1) < 0) { /* full pipe: the signal is already noted */ }
+	}
+	errno = e;
+}
+
+static void epctl(int op, int fd, unsigned ev, unsigned id)
+{
+	struct epoll_event e = { .events = ev, .data.u32 = id };
+	if (epoll_ctl(S.ep, op, fd, &e) < 0 && op != EPOLL_CTL_DEL)
+		ub_diesys(UB_EXIT_SYS, "unable to control epoll", (char *)0);
+}
+
+static void listening(int on)
+{
+	if (on == S.accepting)
+		return;
+	S.accepting = on;
+	epctl(EPOLL_CTL_MOD, S.lfd, on ? EPOLLIN : 0, ID_LISTEN);
+}
+
+static void resume(void)
+{
+	if (!S.accepting && nconn < S.maxconn && ub_now() >= S.paused)
+		listening(1);
+}
+
+static void cleanup(void)
+{
+	struct stat st;
+	if (S.created && !lstat(S.addr.text, &st) && st.st_dev == S.dev && st.st_ino == S.ino)
+		unlink(S.addr.text);
+	if (S.pidfile)
+		unlink(S.pidfile);
+}
+
+static void killchildren(void)
+{
+	for (unsigned i = 0; i < hiwater; i++)
+		if (conns[i].state == CHILD) {
+			kill(conns[i].pid, SIGTERM);
+			kill(conns[i].pid, SIGCONT);
+		}
+}
+
+static void info3(const char *what, unsigned long a, unsigned long b, unsigned long c)
+{
+	char x[24], y[24], z[24];
+	if (ub_verbosity < 2)
+		return;
+	ub_fmtu(x, a);
+	ub_fmtu(y, b);
+	ub_fmtu(z, c);
+	ub_info(what, " pid ", x, " uid ", y, " gid ", z, (char *)0);
+}
+
+static unsigned conn_new(void)
+{
+	unsigned i = nfree ? freeidx[--nfree] : hiwater++;
+	nconn++;
+	return i;
+}
+
+/* A slot came free: let the clients that wait for one read again. */
+static void wake(void)
+{
+	for (unsigned j = 0; nwaiting && j < hiwater; j++)
+		if (conns[j].waiting) {
+			conns[j].waiting = 0;
+			nwaiting--;
+			epctl(EPOLL_CTL_MOD, conns[j].fd, EPOLLIN | EPOLLRDHUP, j);
+		}
+}
+
+static void conn_free(unsigned i)
+{
+	struct conn *c = &conns[i];
+	if (c->state == BUILTIN)
+		close(c->fd);
+	if (c->slot != NOSLOT)
+		slotused[c->slot] = 0;
+	if (c->waiting)
+		nwaiting--;
+	c->state = FREE;
+	freeidx[nfree++] = (unsigned short)i;
+	nconn--;
+	resume();
+	if (c->slot != NOSLOT)
+		wake();
+	c->slot = NOSLOT;
+}
+
+static int allowed(const struct ucred *cr)
+{
+	if (!S.nrules)
+		return 1;
+	for (int i = 0; i < S.nrules; i++)
+		if (S.rules[i].isgid ? (long)cr->gid == S.rules[i].id : (long)cr->uid == S.rules[i].id)
+			return 1;
+	return 0;
+}
+
+static unsigned peruid(uid_t uid)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < hiwater; i++)
+		n += conns[i].state != FREE && conns[i].uid == uid;
+	return n;
+}
+
+/* The fixed slots of the child's UCSPI environment. */
+static char e_uid[40] = "IPCREMOTEEUID=", e_gid[40] = "IPCREMOTEEGID=",
+	e_pid[40] = "IPCREMOTEPID=", e_num[40] = "IPCCONNNUM=",
+	e_rpath[16 + UB_PATHMAX] = "IPCREMOTEPATH=", e_lpath[16 + UB_PATHMAX] = "IPCLOCALPATH=";
+
+static void __attribute__((noreturn)) child(int fd)
+{
+	sigset_t none;
+	sigemptyset(&none);
+	if (dup2(fd, 0) < 0 || dup2(fd, 1) < 0)
+		ub_diesys(UB_EXIT_SYS, "unable to set up the connection", (char *)0);
+	sigprocmask(SIG_SETMASK, &none, 0);
+	execvpe(S.prog[0], S.prog, ub_env_get());
+	ub_diesys(UB_EXIT_SYS, "unable to exec ", S.prog[0], (char *)0);
+}
+
+static void spawn(int fd, const struct ucred *cr, const struct sockaddr_un *sa, socklen_t salen, unsigned n)
+{
+	sigset_t all, old;
+	pid_t pid;
+	unsigned i;
+	ub_fmtu(e_uid + 14, cr->uid);
+	ub_fmtu(e_gid + 14, cr->gid);
+	ub_fmtu(e_pid + 13, (unsigned long)cr->pid);
+	ub_fmtu(e_num + 11, n);
+	ub_addr_fmt(e_rpath + 14, sa, salen);
+	ub_env_reset();
+	ub_env_set("PROTO=IPC");
+	ub_env_set(e_uid);
+	ub_env_set(e_gid);
+	ub_env_set(e_pid);
+	ub_env_set(e_rpath);
+	ub_env_set(e_lpath);
+	ub_env_set(e_num);
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	pid = vfork();
+	if (!pid)
+		child(fd);
+	sigprocmask(SIG_SETMASK, &old, 0);
+	close(fd);
+	if (pid < 0) {
+		ub_warnsys("unable to fork", (char *)0);
+		return;
+	}
+	i = conn_new();
+	conns[i] = (struct conn){ .pid = pid, .uid = cr->uid, .fd = -1, .state = CHILD, .slot = NOSLOT };
+}
+
+static void do_accept(void)
+{
+	for (int k = 0; k < 16; k++) {
+		struct sockaddr_un sa;
+		socklen_t salen = sizeof sa, cl = sizeof(struct ucred);
+		struct ucred cr;
+		unsigned n, i;
+		int fd;
+		if (nconn >= S.maxconn) {
+			listening(0);
+			return;
+		}
+		fd = accept4(S.lfd, (struct sockaddr *)&sa, &salen, SOCK_CLOEXEC | (S.prog ? 0 : SOCK_NONBLOCK));
+		if (fd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			if (errno != EAGAIN) {
+				/* out of descriptors or memory: rest, never spin */
+				ub_warnsys("unable to accept", (char *)0);
+				S.paused = ub_now() + 100;
+				listening(0);
+			}
+			return;
+		}
+		if (ub_getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &cl) < 0) {
+			close(fd);
+			continue;
+		}
+		if (!allowed(&cr) || (n = peruid(cr.uid) + 1) > S.maxuid) {
+			info3("refuse", (unsigned long)cr.pid, cr.uid, cr.gid);
+			close(fd);
+			continue;
+		}
+		info3("accept", (unsigned long)cr.pid, cr.uid, cr.gid);
+		if (S.prog) {
+			spawn(fd, &cr, &sa, salen, n);
+			continue;
+		}
+		i = conn_new();
+		if (S.idle && ub_now() + S.idle < S.nextidle)
+			S.nextidle = ub_now() + S.idle;
+		conns[i] = (struct conn){ .last = S.idle ? ub_now() : 0, .pid = cr.pid, .uid = cr.uid,
+			.fd = fd, .state = BUILTIN, .slot = NOSLOT };
+		epctl(EPOLL_CTL_ADD, fd, EPOLLIN | EPOLLRDHUP, i);
+	}
+}
+
+static void transform(unsigned char *p, size_t n)
+{
+	if (S.service == UPPER)
+		for (; n; n--, p++)
+			if ((unsigned)(*p - 'a') < 26u)
+				*p = (unsigned char)(*p - 32);
+}
+
+static int freeslot(void)
+{
+	for (int s = 0; s < UB_PENDSLOTS; s++)
+		if (!slotused[s])
+			return s;
+	return -1;
+}
+
+/* One event on a built-in connection. */
+static void serve_conn(unsigned i, unsigned ev)
+{
+	struct conn *c = &conns[i];
+	ssize_t r, w;
+	if (c->waiting) {
+		if (ev & (EPOLLHUP | EPOLLERR))
+			conn_free(i);
+		return;
+	}
+	if (c->slot != NOSLOT) {
+		w = ub_send(c->fd, POOL + (size_t)c->slot * UB_PENDSIZE + c->off, c->len);
+		if (w < 0) {
+			if (errno != EAGAIN)
+				conn_free(i);
+			return;
+		}
+		c->last = S.idle ? ub_now() : 0;
+		c->off = (unsigned short)(c->off + w);
+		c->len = (unsigned short)(c->len - w);
+		if (c->len)
+			return;
+		slotused[c->slot] = 0;
+		c->slot = NOSLOT;
+		epctl(EPOLL_CTL_MOD, c->fd, EPOLLIN | EPOLLRDHUP, i);
+		wake();
+		return;
+	}
+	if (S.service != DISCARD && freeslot() < 0) {
+		/* no room to park a reply: stop reading this client for now */
+		c->waiting = 1;
+		nwaiting++;
+		epctl(EPOLL_CTL_MOD, c->fd, 0, i);
+		return;
+	}
+	r = recv(c->fd, SCRATCH, S.service == DISCARD ? UB_IOBUF : UB_PENDSIZE, MSG_DONTWAIT);
+	if (r < 0) {
+		if (errno != EAGAIN && errno != EINTR)
+			conn_free(i);
+		return;
+	}
+	if (!r && (S.type != SOCK_SEQPACKET || (ev & (EPOLLRDHUP | EPOLLHUP)))) {
+		conn_free(i);   /* EOF, and nothing is pending */
+		return;
+	}
+	c->last = S.idle ? ub_now() : 0;
+	if (S.service == DISCARD)
+		return;
+	transform(SCRATCH, (size_t)r);
+	w = ub_send(c->fd, SCRATCH, (size_t)r);
+	if (w == r)
+		return;
+	if (w < 0) {
+		if (errno != EAGAIN) {
+			conn_free(i);
+			return;
+		}
+		w = 0;
+	}
+	c->slot = (unsigned char)freeslot();
+	slotused[c->slot] = 1;
+	c->off = 0;
+	c->len = (unsigned short)(r - w);
+	memcpy(POOL + (size_t)c->slot * UB_PENDSIZE, SCRATCH + w, c->len);
+	epctl(EPOLL_CTL_MOD, c->fd, EPOLLOUT, i);
+}
+
+static void serve_dgram(void)
+{
+	for (int k = 0; k < 64; k++) {
+		struct sockaddr_un sa;
+		union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(struct ucred))]; } cm;
+		struct iovec iov = { SCRATCH, UB_IOBUF };
+		struct msghdr m = { .msg_name = &sa, .msg_namelen = sizeof sa, .msg_iov = &iov,
+			.msg_iovlen = 1, .msg_control = &cm, .msg_controllen = sizeof cm };
+		struct ucred cr = { 0, (uid_t)-1, (gid_t)-1 };
+		ssize_t r = ub_recvmsg(S.lfd, &m, MSG_DONTWAIT);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return;
+		}
+		if (m.msg_namelen <= sizeof(sa_family_t)) {
+			ub_info("drop datagram from unbound sender", (char *)0);
+			continue;
+		}
+		for (struct cmsghdr *h = CMSG_FIRSTHDR(&m); h; h = CMSG_NXTHDR(&m, h))
+			if (h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_CREDENTIALS)
+				memcpy(&cr, CMSG_DATA(h), sizeof cr);
+		if (!allowed(&cr)) {
+			info3("refuse", (unsigned long)cr.pid, cr.uid, cr.gid);
+			continue;
+		}
+		if (S.service == DISCARD)
+			continue;
+		transform(SCRATCH, (size_t)r);
+		while (sendto(S.lfd, SCRATCH, (size_t)r, MSG_DONTWAIT | MSG_NOSIGNAL,
+		              (struct sockaddr *)&sa, m.msg_namelen) < 0 && errno == EINTR)
+			;
+	}
+}
+
+static void reap(void)
+{
+	int st;
+	pid_t pid;
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		char p[24], n[24];
+		for (unsigned i = 0; i < hiwater; i++)
+			if (conns[i].state == CHILD && conns[i].pid == pid) {
+				conn_free(i);
+				break;
+			}
+		if (ub_verbosity < 2)
+			continue;
+		ub_fmtu(p, (unsigned long)pid);
+		ub_fmtu(n, (unsigned long)(WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st)));
+		ub_info("child ", p, WIFEXITED(st) ? " exit " : " signal ", n, (char *)0);
+	}
+}
+
+static void signals(void)
+{
+	unsigned char buf[64];
+	ssize_t r = read(S.sigr, buf, sizeof buf);
+	for (ssize_t k = 0; k < r; k++)
+		switch (buf[k]) {
+		case SIGCHLD:
+			reap();
+			break;
+		case SIGHUP:
+			killchildren();
+			break;
+		case SIGQUIT:
+			killchildren();
+			/* fall through */
+		case SIGTERM:
+		case SIGINT:
+			cleanup();
+			_exit(0);
+		}
+}
+
+static void idle_check(void)
+{
+	unsigned long long now = ub_now(), next = ~0ULL;
+	if (now < S.nextidle)
+		return;
+	for (unsigned i = 0; i < hiwater; i++) {
+		struct conn *c = &conns[i];
+		if (c->state != BUILTIN)
+			continue;
+		if (now - c->last >= S.idle) {
+			char p[24];
+			ub_fmtu(p, (unsigned long)c->pid);
+			ub_info("idle close pid ", p, (char *)0);
+			conn_free(i);
+		} else if (c->last + S.idle < next)
+			next = c->last + S.idle;
+	}
+	S.nextidle = next;
+}
+
+static int timeout(void)
+{
+	unsigned long long now = ub_now(), t = ~0ULL;
+	if (S.idle && nconn)
+		t = S.nextidle;
+	if (!S.accepting && S.paused > now && S.paused < t)
+		t = S.paused;
+	if (t == ~0ULL)
+		return -1;
+	return t <= now ? 0 : (int)(t - now);
+}
+
+/* Every descriptor we inherited beyond 0-2 stays out of the children. */
+static void cloexec_all(void)
+{
+#ifdef SYS_close_range
+	if (!syscall(SYS_close_range, 3U, ~0U, 4U /* CLOSE_RANGE_CLOEXEC */))
+		return;
+#endif
+	for (int fd = 3; fd < 1024; fd++)
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
+static void setup_signals(void)
+{
+	struct sigaction sa = { .sa_handler = SIG_DFL };
+	sigset_t none;
+	int p[2];
+	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
+		ub_diesys(UB_EXIT_SYS, "unable to create a pipe", (char *)0);
+	S.sigr = p[0];
+	S.sigw = p[1];
+	/* Children start with default dispositions: reset what we inherited once,
+	   here, and catch (never ignore) the rest, since exec resets handlers. */
+	for (int s = 1; s < 32; s++)
+		if (s != SIGKILL && s != SIGSTOP)
+			sigaction(s, &sa, 0);
+	sa.sa_handler = onsig;
+	sa.sa_flags = SA_RESTART;
+	sigfillset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, 0);
+	sigaction(SIGINT, &sa, 0);
+	sigaction(SIGQUIT, &sa, 0);
+	sigaction(SIGHUP, &sa, 0);
+	sigaction(SIGCHLD, &sa, 0);
+	sigaction(SIGPIPE, &sa, 0);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, 0);
+}
+
+static void rule(const char *r)
+{
+	long id, g;
+	int isgid = !strncmp(r, "gid:", 4);
+	if (S.nrules == UB_MAXRULES)
+		ub_die(UB_EXIT_USAGE, "too many rules", (char *)0);
+	if ((!isgid && strncmp(r, "uid:", 4)) || !r[4])
+		ub_die(UB_EXIT_USAGE, "bad rule: ", r, (char *)0);
+	if (isgid ? ub_group(r + 4, &id) : ub_user(r + 4, &id, &g))
+		ub_die(UB_EXIT_USAGE, isgid ? "unknown group: " : "unknown user: ", r + 4, (char *)0);
+	S.rules[S.nrules].isgid = (char)isgid;
+	S.rules[S.nrules++].id = id;
+}
+
+static long getgroup(const char *s)
+{
+	long g;
+	if (ub_group(s, &g))
+		ub_die(UB_EXIT_USAGE, "unknown group: ", s, (char *)0);
+	return g;
+}
+
+static void owner(const char *s, long *uid, long *gid)
+{
+	char name[64];
+	const char *colon = strchr(s, ':');
+	size_t n = colon ? (size_t)(colon - s) : strlen(s);
+	long g;
+	if (n >= sizeof name)
+		ub_die(UB_EXIT_USAGE, "unknown user: ", s, (char *)0);
+	memcpy(name, s, n);
+	name[n] = 0;
+	if (n && ub_user(name, uid, &g))
+		ub_die(UB_EXIT_USAGE, "unknown user: ", name, (char *)0);
+	if (colon && colon[1])
+		*gid = getgroup(colon + 1);
+}
+
+/* Socket activation: fd 3 must be an AF_UNIX socket of our type. */
+static int activated(void)
+{
+	const char *lp = getenv("LISTEN_PID"), *lf = getenv("LISTEN_FDS");
+	unsigned long pid, n;
+	int v;
+	socklen_t l = sizeof v;
+	if (!lp || !lf || ub_ulong(lp, &pid) || pid != (unsigned long)getpid()
+	    || ub_ulong(lf, &n) || n < 1)
+		return 0;
+	errno = ENOTSOCK;
+	if (ub_getsockopt(3, SOL_SOCKET, SO_DOMAIN, &v, &l) < 0 || v != AF_UNIX)
+		ub_diesys(UB_EXIT_SYS, "unable to use fd 3", (char *)0);
+	l = sizeof v;
+	if (ub_getsockopt(3, SOL_SOCKET, SO_TYPE, &v, &l) < 0 || v != S.type) {
+		errno = EPROTOTYPE;
+		ub_diesys(UB_EXIT_SYS, "unable to use fd 3", (char *)0);
+	}
+	return 1;
+}
+
+static void writepid(void)
+{
+	char buf[24];
+	char *e = ub_fmtu(buf, (unsigned long)getpid());
+	int fd = open(S.pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	*e++ = '\n';
+	if (fd < 0 || ub_writeall(fd, buf, (size_t)(e - buf)) < 0 || close(fd) < 0)
+		ub_diesys(UB_EXIT_SYS, "unable to write ", S.pidfile, (char *)0);
+}
+
+/* -B: the parent returns only when the child says it listens, or with the
+   child's own exit code. Returns the fd to notify on, in the child. */
+static int background(void)
+{
+	int p[2];
+	pid_t pid;
+	char c;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		ub_diesys(UB_EXIT_SYS, "unable to create a pipe", (char *)0);
+	pid = ub_fork();
+	if (pid < 0)
+		ub_diesys(UB_EXIT_SYS, "unable to fork", (char *)0);
+	if (!pid) {
+		close(p[0]);
+		setsid();
+		return p[1];
+	}
+	close(p[1]);
+	if (ub_read(p[0], &c, 1) == 1)
+		_exit(0);
+	int st;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	_exit(WIFEXITED(st) && WEXITSTATUS(st) ? WEXITSTATUS(st) : UB_EXIT_SYS);
+}
+
+int uds_serve_main(int argc, char **argv)
+{
+	struct ub_getopt g = { 0 };
+	long ouid = -1, ogid = -1, uid = -1, gid = -1, ugid = -1;
+	const char *user = 0;
+	unsigned long mode = 0600, backlog = UB_DEFBACKLOG, notify = 0, maxuid = 0;
+	int opt, ready1 = 0, bg = -1, daemonize = 0, act;
+	static const char *const drop[] = { "PROTO", "IPCREMOTEEUID", "IPCREMOTEEGID",
+		"IPCREMOTEPID", "IPCREMOTEPATH", "IPCLOCALPATH", "IPCCONNNUM",
+		"LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", 0 };
+
+	S.type = SOCK_STREAM;
+	S.maxconn = UB_DEFCONN;
+	while ((opt = ub_getopt(&g, argc, argv, "qvBP:1n:c:C:b:m:o:u:g:A:T:t:I:")) != -1)
+		switch (opt) {
+		case 'q': ub_verbosity = 0; break;
+		case 'v': ub_verbosity = 2; break;
+		case 'B': daemonize = 1; break;
+		case 'P': S.pidfile = g.arg; break;
+		case '1': ready1 = 1; break;
+		case 'n': notify = ub_getnum('n', g.arg, 0, 1023) + 1; break;
+		case 'c': S.maxconn = (unsigned)ub_getnum('c', g.arg, 1, UB_MAXCONN); break;
+		case 'C': maxuid = ub_getnum('C', g.arg, 1, UB_MAXCONN); break;
+		case 'b': backlog = ub_getnum('b', g.arg, 1, 65535); break;
+		case 'm':
+			if (ub_octal(g.arg, &mode) || mode > 0777)
+				ub_die(UB_EXIT_USAGE, "bad mode for -m: ", g.arg, (char *)0);
+			break;
+		case 'o': owner(g.arg, &ouid, &ogid); break;
+		case 'u':
+			user = g.arg;
+			if (ub_user(g.arg, &uid, &ugid))
+				ub_die(UB_EXIT_USAGE, "unknown user: ", g.arg, (char *)0);
+			break;
+		case 'g': gid = getgroup(g.arg); break;
+		case 'A': rule(g.arg); break;
+		case 'T': S.type = ub_socktype(g.arg); break;
+		case 't': S.idle = ub_getms('t', g.arg); break;
+		case 'I':
+			if (!strcmp(g.arg, "upper")) S.service = UPPER;
+			else if (!strcmp(g.arg, "echo")) S.service = ECHO;
+			else if (!strcmp(g.arg, "discard")) S.service = DISCARD;
+			else ub_die(UB_EXIT_USAGE, "unknown service: ", g.arg, (char *)0);
+			break;
+		case UB_OPT_HELP: ub_usage(usage);
+		case UB_OPT_VERSION: ub_version();
+		default: ub_optfail(&g, argv);
+		}
+	if (g.ind >= argc)
+		ub_die(UB_EXIT_USAGE, "missing address", (char *)0);
+	ub_addr_get(&S.addr, argv[g.ind]);
+	if (g.ind + 1 < argc)
+		S.prog = argv + g.ind + 1;
+	if (S.prog && S.type == SOCK_DGRAM)
+		ub_die(UB_EXIT_USAGE, "a PROG needs a connected type, not dgram", (char *)0);
+	if (uid >= 0 && gid < 0 && (gid = ugid) < 0)
+		ub_die(UB_EXIT_USAGE, "user ", user, " has no group: give -g", (char *)0);
+	if (notify && fcntl((int)notify - 1, F_GETFD) < 0)
+		ub_diesys(UB_EXIT_USAGE, "unable to use notification fd", (char *)0);
+	S.maxuid = maxuid ? (unsigned)maxuid : S.maxconn;
+
+	cloexec_all();
+	act = activated();
+	if (daemonize)
+		bg = background();
+	S.mainpid = getpid();
+	setup_signals();
+	if (act) {
+		S.lfd = 3;
+		fcntl(3, F_SETFD, FD_CLOEXEC);
+	} else {
+		struct stat st;
+		S.lfd = ub_listen(&S.addr, S.type, (unsigned)mode, (int)backlog, ouid, ogid);
+		if (!S.addr.abstract && !lstat(S.addr.text, &st)) {
+			S.created = 1;
+			S.dev = st.st_dev;
+			S.ino = st.st_ino;
+		}
+	}
+	ub_nonblock(S.lfd);
+	if (S.pidfile)
+		writepid();
+	if (S.type == SOCK_DGRAM && S.nrules) {
+		int one = 1;
+		ub_setsockopt(S.lfd, SOL_SOCKET, SO_PASSCRED, &one, sizeof one);
+	}
+	if (ub_setids(uid, gid) < 0)
+		ub_diesys(UB_EXIT_SYS, "unable to drop privileges", (char *)0);
+
+	S.ep = epoll_create1(EPOLL_CLOEXEC);
+	if (S.ep < 0)
+		ub_diesys(UB_EXIT_SYS, "unable to create epoll", (char *)0);
+	epctl(EPOLL_CTL_ADD, S.lfd, EPOLLIN, ID_LISTEN);
+	epctl(EPOLL_CTL_ADD, S.sigr, EPOLLIN, ID_SIGNAL);
+	S.accepting = 1;
+	memset(slotused, 0, sizeof slotused);
+	if (S.prog) {
+		size_t n = strlen(S.addr.text);
+		memcpy(e_lpath + 13, S.addr.text, n + 1);
+		ub_env_init(drop);
+	}
+
+	if (ready1 && ub_writeall(1, "\n", 1) < 0)
+		ub_diesys(UB_EXIT_SYS, "unable to notify readiness", (char *)0);
+	if (notify) {
+		ub_writeall((int)notify - 1, "\n", 1);
+		close((int)notify - 1);
+	}
+	if (bg >= 0) {
+		int nul = open("/dev/null", O_RDWR);
+		if (nul >= 0) {
+			dup2(nul, 0);
+			dup2(nul, 1);
+			if (nul > 2)
+				close(nul);
+		}
+		ub_writeall(bg, "", 1);
+		close(bg);
+	}
+
+	for (;;) {
+		struct epoll_event ev[64];
+		int n = epoll_wait(S.ep, ev, 64, timeout());
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			ub_diesys(UB_EXIT_SYS, "unable to wait for events", (char *)0);
+		}
+		for (int k = 0; k < n; k++) {
+			unsigned id = ev[k].data.u32;
+			if (id == ID_SIGNAL)
+				signals();
+			else if (id == ID_LISTEN)
+				S.type == SOCK_DGRAM ? serve_dgram() : do_accept();
+			else if (conns[id].state == BUILTIN)
+				serve_conn(id, ev[k].events);
+		}
+		if (S.idle)
+			idle_check();
+		resume();
+	}
+}

@@ -1,0 +1,58 @@
+/* addr.c: socket addresses: PATH or @abstract, with the sun_path length rules. */
+#include <stddef.h>
+#include <string.h>
+#include <sys/socket.h>
+#include "core.h"
+
+void ub_addr_get(struct ub_addr *a, const char *s)
+{
+	size_t n = strlen(s);
+	memset(a, 0, sizeof *a);
+	a->text = s;
+	a->sa.sun_family = AF_UNIX;
+	if (!n || (s[0] == '@' && n == 1))
+		ub_die(UB_EXIT_USAGE, "empty address", (char *)0);
+	if (s[0] == '@') {
+		/* the length covers the name exactly: no trailing NULs */
+		if (n - 1 > UB_PATHMAX)
+			ub_die(UB_EXIT_USAGE, "address too long", (char *)0);
+		memcpy(a->sa.sun_path + 1, s + 1, n - 1);
+		a->len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n);
+		a->abstract = 1;
+		return;
+	}
+	if (n > UB_PATHMAX)
+		ub_die(UB_EXIT_USAGE, "address too long", (char *)0);
+	memcpy(a->sa.sun_path, s, n);
+	a->len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 1);
+}
+
+int ub_socktype(const char *s)
+{
+	if (!strcmp(s, "stream")) return SOCK_STREAM;
+	if (!strcmp(s, "seqpacket")) return SOCK_SEQPACKET;
+	if (!strcmp(s, "dgram")) return SOCK_DGRAM;
+	ub_die(UB_EXIT_USAGE, "bad socket type: ", s, (char *)0);
+}
+
+/* A peer's address as text: "" if unbound, "@name" if abstract, else the path.
+   buf holds UB_PATHMAX + 2 bytes. */
+void ub_addr_fmt(char *buf, const struct sockaddr_un *sa, socklen_t len)
+{
+	size_t off = offsetof(struct sockaddr_un, sun_path), n = 0;
+	if (len > sizeof *sa)
+		len = sizeof *sa;
+	if (len <= off) {
+		buf[0] = 0;
+		return;
+	}
+	len -= (socklen_t)off;
+	if (!sa->sun_path[0]) {
+		buf[n++] = '@';
+		for (size_t i = 1; i < len; i++)
+			buf[n++] = sa->sun_path[i] ? sa->sun_path[i] : '@';
+	} else
+		for (size_t i = 0; i < len && sa->sun_path[i]; i++)
+			buf[n++] = sa->sun_path[i];
+	buf[n] = 0;
+}

@@ -1,0 +1,112 @@
+/* core.h: the public header of udsbox's allocation-free, stdio-free core. */
+#ifndef UB_CORE_H
+#define UB_CORE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+/* Capacities: compile-time constants, never grown at run time. */
+#define UB_PATHMAX     107     /* bytes of a path or @name (sun_path less the NUL) */
+#define UB_MAXCONN     1000    /* hard limit of -c */
+#define UB_DEFCONN     40      /* default of -c */
+#define UB_DEFBACKLOG  64
+#define UB_MAXRULES    16      /* -A rules */
+#define UB_MAXGROUPS   1       /* supplementary groups after -u: just the one */
+#define UB_ENVMAX      256     /* inherited environment entries kept for PROG */
+#define UB_MSGMAX      512     /* one log or error line */
+#define UB_IOBUF       65536   /* one relay or scratch buffer */
+#define UB_PENDSLOTS   32      /* built-in replies parked for slow readers */
+#define UB_PENDSIZE    16384   /* largest built-in read, so a reply fits a slot */
+#define UB_LINEMAX     1024    /* one /etc/passwd or /etc/group line */
+
+/* Exit codes (s6 convention). */
+#define UB_EXIT_NOSERVER 1
+#define UB_EXIT_USAGE    100
+#define UB_EXIT_SYS      111
+#define UB_EXIT_NOAPPLET 127
+
+/* The one scratch area every applet shares: only one applet runs a process. */
+extern unsigned char ub_scratch[2 * UB_IOBUF + UB_PENDSLOTS * UB_PENDSIZE];
+
+/* msg.c: one-line messages, one write(2) each. */
+extern const char *ub_prog;
+extern int ub_verbosity;         /* 0 with -q, 1 normal, 2 with -v */
+void ub_putfd(int fd, const char *const *parts);
+void ub_die(int code, ...) __attribute__((noreturn, sentinel));
+void ub_diesys(int code, ...) __attribute__((noreturn, sentinel));
+void ub_warnsys(const char *s, ...) __attribute__((sentinel));
+void ub_info(const char *s, ...) __attribute__((sentinel));
+void ub_usage(const char *usage) __attribute__((noreturn));
+void ub_out(const char *s);      /* to stdout, for --help and --list */
+const char *ub_errstr(int e);
+
+/* num.c: strict parsers and a formatter. */
+int ub_ulong(const char *s, unsigned long *v);              /* decimal, no sign */
+int ub_octal(const char *s, unsigned long *v);
+int ub_duration(const char *s, unsigned long *ms);          /* SECS[.FRAC] */
+char *ub_fmtu(char *buf, unsigned long long v);                  /* returns the NUL */
+unsigned long ub_getnum(char opt, const char *s, unsigned long lo, unsigned long hi);
+unsigned long ub_getms(char opt, const char *s);
+
+/* getopt.c: reentrant, stops at the first operand and at "--". */
+struct ub_getopt { int ind; int pos; char opt; char miss; const char *arg; };
+#define UB_OPT_HELP    1
+#define UB_OPT_VERSION 2
+int ub_getopt(struct ub_getopt *g, int argc, char *const *argv, const char *spec);
+void ub_optfail(const struct ub_getopt *g, char *const *argv) __attribute__((noreturn));
+void ub_version(void) __attribute__((noreturn));
+
+/* addr.c */
+struct ub_addr {
+	struct sockaddr_un sa;
+	socklen_t len;
+	const char *text;        /* as given */
+	int abstract;
+};
+void ub_addr_get(struct ub_addr *a, const char *s);   /* dies 100 on bad input */
+int ub_socktype(const char *s);                       /* -T argument, dies 100 */
+void ub_addr_fmt(char *buf, const struct sockaddr_un *sa, socklen_t len);
+
+/* sock.c */
+int ub_socket(int type);
+int ub_listen(const struct ub_addr *a, int type, unsigned mode, int backlog,
+              long uid, long gid);
+int ub_connect(int fd, const struct ub_addr *a);
+int ub_bind_local(int fd, const struct ub_addr *a);
+
+/* io.c: the one place for EINTR, EAGAIN and short writes. */
+ssize_t ub_read(int fd, void *buf, size_t n);
+int ub_writeall(int fd, const void *buf, size_t n);
+ssize_t ub_send(int fd, const void *buf, size_t n);  /* non-blocking, no SIGPIPE */
+int ub_waitfd(int fd, short ev, int ms);
+void ub_nonblock(int fd);
+void ub_stdfds(void);
+
+/* sys.c: raw system calls */
+int ub_setids(long uid, long gid);
+pid_t ub_fork(void);
+int ub_getsockopt(int fd, int level, int name, void *v, socklen_t *len);
+int ub_setsockopt(int fd, int level, int name, const void *v, socklen_t len);
+ssize_t ub_recvmsg(int fd, struct msghdr *m, int flags);
+
+/* time.c */
+unsigned long long ub_now(void);    /* monotonic ms */
+
+/* env.c: the child environment, built in a fixed array. */
+void ub_env_init(const char *const *drop);
+void ub_env_set(const char *kv);
+char **ub_env_get(void);
+void ub_env_reset(void);
+
+/* pw.c: /etc/passwd and /etc/group without getpwnam. */
+int ub_user(const char *name, long *uid, long *gid);
+int ub_group(const char *name, long *gid);
+int ub_dbline(const char *line, size_t len, const char *key, int byid, long *id, long *gid);
+
+/* applets */
+int uds_serve_main(int argc, char **argv);
+int uds_connect_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,54 @@
+/* env.c: the child's environment, in a fixed array over the parent's strings. */
+#include <string.h>
+#include "core.h"
+
+extern char **environ;
+
+#define EXTRA 16
+static char *envp[UB_ENVMAX + EXTRA + 1];
+static int nbase, n;
+
+static int dropped(const char *kv, const char *const *drop)
+{
+	for (; drop && *drop; drop++) {
+		size_t l = strlen(*drop);
+		if (!strncmp(kv, *drop, l) && kv[l] == '=')
+			return 1;
+	}
+	return 0;
+}
+
+/* Keep the inherited variables but those named in drop (a NULL-ended list). */
+void ub_env_init(const char *const *drop)
+{
+	nbase = 0;
+	for (char **e = environ; e && *e; e++) {
+		if (dropped(*e, drop))
+			continue;
+		if (nbase == UB_ENVMAX)
+			ub_die(UB_EXIT_USAGE, "environment too large", (char *)0);
+		envp[nbase++] = *e;
+	}
+	n = nbase;
+	envp[n] = 0;
+}
+
+/* kv must stay valid until the exec; at most EXTRA of them. */
+void ub_env_set(const char *kv)
+{
+	if (n < UB_ENVMAX + EXTRA) {
+		envp[n++] = (char *)kv;
+		envp[n] = 0;
+	}
+}
+
+void ub_env_reset(void)
+{
+	n = nbase;
+	envp[n] = 0;
+}
+
+char **ub_env_get(void)
+{
+	return envp;
+}

@@ -1,0 +1,65 @@
+/* io.c: the one place that handles EINTR, EAGAIN and short writes. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include "core.h"
+
+ssize_t ub_read(int fd, void *buf, size_t n)
+{
+	ssize_t r;
+	do r = read(fd, buf, n); while (r < 0 && errno == EINTR);
+	return r;
+}
+
+/* Everything or an error, whether fd blocks or not. */
+int ub_writeall(int fd, const void *buf, size_t n)
+{
+	const char *p = buf;
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN && ub_waitfd(fd, POLLOUT, -1) >= 0)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* One non-blocking send that never raises SIGPIPE. */
+ssize_t ub_send(int fd, const void *buf, size_t n)
+{
+	ssize_t r;
+	do r = send(fd, buf, n, MSG_NOSIGNAL | MSG_DONTWAIT); while (r < 0 && errno == EINTR);
+	return r;
+}
+
+int ub_waitfd(int fd, short ev, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = ev };
+	int r;
+	do r = poll(&p, 1, ms); while (r < 0 && errno == EINTR);
+	return r;
+}
+
+void ub_nonblock(int fd)
+{
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+}
+
+/* Make sure 0, 1 and 2 are open, so no socket of ours ever lands on them. */
+void ub_stdfds(void)
+{
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) < 0)
+			_exit(UB_EXIT_SYS);
+}
+
+/* The scratch area shared by all applets (only one runs in a process). */
+unsigned char ub_scratch[2 * UB_IOBUF + UB_PENDSLOTS * UB_PENDSIZE];

@@ -1,0 +1,209 @@
+# test/lib.sh: helpers shared by the udsbox shunit2 suites (sourced, never run).
+#
+# Environment, set by test/run.sh:
+#   UDSBOX   path of the udsbox binary under test (its applet symlinks sit beside it)
+#   RUNNER   empty for a native run, or an emulator such as qemu-arm that takes -0 ARGV0
+#   COUNTS   file where the suite's totals are written at the end
+# A suite never knows which CPU it runs on: it calls the applets only through
+# uds_serve, uds_connect and udsbox below.
+
+: "${UDSBOX:?UDSBOX must name the udsbox binary under test}"
+RUNNER=${RUNNER:-}
+BINDIR=$(cd "$(dirname "$UDSBOX")" && pwd)
+SKIPPED=0
+SERVER_PIDS=
+
+# A few helpers put a command before the applet's own (timeout, setpriv, ...):
+# they go in _PRE, as words. See `with` below.
+_PRE=
+BG_PIDS=
+TOPDIR=$(pwd)
+# Messages of the tools the suites compare against (tr, ls, stat) must not vary.
+LC_ALL=C
+export LC_ALL
+
+# applet NAME ARG...: run udsbox with argv[0] = NAME. Natively the symlink of that
+# name is used; a name with no symlink (foo, -uds-connect, /some/dir/uds-serve)
+# gets exactly that argv[0] from perl's exec, as qemu's -0 gives it.
+applet() {
+	_name=$1
+	shift
+	if [ -n "$RUNNER" ]; then
+		$_PRE $RUNNER -0 "$_name" "$UDSBOX" "$@"
+	elif [ "${_name#*/}" = "$_name" ] && [ -x "$BINDIR/$_name" ]; then
+		$_PRE "$BINDIR/$_name" "$@"
+	else
+		$_PRE perl -e '$p = shift; exec { $p } @ARGV or exit 127' "$UDSBOX" "$_name" "$@"
+	fi
+}
+uds_serve() { applet uds-serve "$@"; }
+uds_connect() { applet uds-connect "$@"; }
+udsbox() { applet udsbox "$@"; }
+
+# skip_test REASON: mark the current test skipped, with a message that says why.
+skip_test() {
+	echo "  skipped: $1"
+	SKIPPED=$((SKIPPED + 1))
+	startSkipping
+}
+
+# start_server ARG...: run uds-serve -1 ARG... in the background and wait (10 s at
+# most) until it reports readiness. Sets SERVER_PID; returns non-zero if it died.
+start_server() {
+	_rdy=$TMP/ready.$$.$#.$RANDOM
+	: >"$_rdy"
+	uds_serve -1 "$@" >"$_rdy" 2>>"$TMP/server.err" &
+	SERVER_PID=$!
+	SERVER_PIDS="$SERVER_PIDS $SERVER_PID"
+	_i=0
+	while [ ! -s "$_rdy" ]; do
+		kill -0 "$SERVER_PID" 2>/dev/null || return 1
+		_i=$((_i + 1))
+		[ $_i -gt 500 ] && return 1
+		sleep 0.02
+	done
+	return 0
+}
+
+# stop_server [PID]: SIGTERM one server we started (default: the last) and reap it.
+stop_server() {
+	_p=${1:-$SERVER_PID}
+	kill -TERM "$_p" 2>/dev/null
+	wait "$_p" 2>/dev/null
+}
+
+# wait_gone PID [TENTHS]: wait until PID has exited (default 10 s); 0 if it did.
+wait_gone() {
+	_n=${2:-100}
+	while kill -0 "$1" 2>/dev/null; do
+		_n=$((_n - 1))
+		[ $_n -le 0 ] && return 1
+		sleep 0.1
+	done
+	return 0
+}
+
+# with PREFIX FUNCTION ARG...: call one of the applet helpers above with PREFIX (a
+# command and its words, split on blanks, e.g. "setpriv --reuid=65534") put before
+# the real command line. Nests: with "timeout 9" with "env X=1" uds_connect S.
+with() {
+	local _saved
+	_saved=$_PRE
+	_PRE="$_PRE $1"
+	shift
+	"$@"
+	set -- $? "$_saved"
+	_PRE=$2
+	return "$1"
+}
+
+# bounded FUNCTION ARG...: as with, under a time limit of $BOUND seconds (default
+# 30); a command that hangs ends with status 124 and the test fails instead of hanging.
+bounded() { with "timeout -k 2 ${BOUND:-30}" "$@"; }
+
+# capture FUNCTION ARG...: run it bounded with stdout in $TMP/out and stderr in
+# $TMP/err; sets RC, OUT and ERR (trailing newlines dropped, as by $(...)).
+# Give it stdin with a redirection: capture uds_connect "$S" <"$TMP/in".
+capture() {
+	bounded "$@" >"$TMP/out" 2>"$TMP/err"
+	RC=$?
+	OUT=$(cat "$TMP/out")
+	ERR=$(cat "$TMP/err")
+}
+
+# assert_fatal PROG KEY [RC]: the last capture failed with exit RC (default 100)
+# and one line on stderr: "PROG: fatal: ...KEY...".
+assert_fatal() {
+	assertEquals "exit status (stderr: $ERR)" "${3:-100}" "$RC"
+	assertEquals "stderr is one line: $ERR" 1 "$(printf '%s\n' "$ERR" | wc -l)"
+	case $ERR in
+	"$1: fatal: "*"$2"*) ;;
+	*) fail "stderr should be '$1: fatal: ...$2...', is: $ERR" ;;
+	esac
+}
+
+# wait_until TENTHS CMD...: run CMD every 0.1 s until it succeeds; 1 if TENTHS ran out.
+wait_until() {
+	_wu=$1
+	shift
+	until "$@"; do
+		_wu=$((_wu - 1))
+		[ "$_wu" -le 0 ] && return 1
+		sleep 0.1
+	done
+	return 0
+}
+
+# gate NAME: block until open_gate NAME (or 30 s, or the test's end). A client's
+# stdin that stays open and silent: gate a | uds_connect "$S" &
+gate() {
+	_g=300
+	while [ ! -e "$TMP/gate.$1" ] && [ -d "$TMP" ] && [ $_g -gt 0 ]; do
+		sleep 0.1
+		_g=$((_g - 1))
+	done
+}
+open_gate() { : >"$TMP/gate.$1"; }
+
+# has_line FILE PATTERN: FILE has a line matching the extended regex PATTERN.
+has_line() { grep -Eq -- "$2" "$1" 2>/dev/null; }
+
+# nonempty FILE: FILE exists and is not empty.
+nonempty() { [ -s "$1" ]; }
+
+# children_of PID [STATE]: how many processes have PID as parent (in STATE, if given).
+children_of() {
+	cat /proc/[0-9]*/stat 2>/dev/null | sed 's/^.*) //' |
+		awk -v p="$1" -v s="${2:-}" '$2 == p && (s == "" || $1 == s) { n++ } END { print n + 0 }'
+}
+
+# sockets_of PID: how many sockets PID has open.
+sockets_of() { ls -l "/proc/$1/fd" 2>/dev/null | grep -c 'socket:'; }
+
+# alive PID: PID exists and is not a zombie.
+alive() {
+	_st=$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null) || return 1
+	[ "${_st%% *}" != Z ]
+}
+
+# pad_path N: print a path in $TMP exactly N bytes long (nothing is created).
+pad_path() {
+	_pp="$TMP/"
+	[ ${#_pp} -lt "$1" ] || return 1
+	while [ ${#_pp} -lt "$1" ]; do _pp="${_pp}a"; done
+	printf '%s\n' "$_pp"
+}
+
+# pad_name PREFIX N: print PREFIX padded with x to exactly N bytes.
+pad_name() {
+	_pn=$1
+	while [ ${#_pn} -lt "$2" ]; do _pn="${_pn}x"; done
+	printf '%s\n' "$_pn"
+}
+
+# background PID: remember a helper process of this test, killed at its end.
+background() { BG_PIDS="$BG_PIDS $1"; }
+
+setUp() {
+	TMP=$(mktemp -d "${TMPDIR:-/tmp}/udsbox.XXXXXX")
+	SERVER_PIDS=
+	SERVER_PID=
+	BG_PIDS=
+	_PRE=
+	command -v suite_setUp >/dev/null 2>&1 && suite_setUp
+	return 0
+}
+
+tearDown() {
+	command -v suite_tearDown >/dev/null 2>&1 && suite_tearDown
+	for _p in $SERVER_PIDS $BG_PIDS; do kill -KILL "$_p" 2>/dev/null; wait "$_p" 2>/dev/null; done
+	cd "$TOPDIR" || :
+	isSkipping && endSkipping
+	rm -rf "$TMP"
+	return 0
+}
+
+oneTimeTearDown() {
+	[ -n "${COUNTS:-}" ] && echo "${__shunit_testsPassed:-0} ${__shunit_testsFailed:-0} $SKIPPED" >"$COUNTS"
+	return 0
+}

@@ -1,0 +1,30 @@
+# toolchain/build.mk: builds one target; called by the top Makefile as
+#   make -f toolchain/build.mk TARGET=NAME
+include toolchain/$(TARGET).mk
+
+OUT := build/$(TARGET)
+SRCS := $(wildcard core/*.c) $(wildcard applets/*.c)
+OBJS := $(patsubst %.c,$(OUT)/obj/%.o,$(notdir $(SRCS)))
+OPT ?= -Os
+CFLAGS ?=
+LDFLAGS ?=
+ALL_CFLAGS := -std=gnu11 $(OPT) -Wall -Wextra -Werror -D_GNU_SOURCE \
+	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
+	-fno-unwind-tables -fno-pie -fno-ident $(TARGET_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS := -static -no-pie -Wl,--gc-sections -Wl,--build-id=none $(LDFLAGS)
+
+vpath %.c core applets
+
+$(OUT)/udsbox: $(OUT)/udsbox.full
+	@echo "  STRIP $@"; $(STRIP) -s -R .comment -o $@ $<
+	@ln -sf udsbox $(OUT)/uds-serve
+	@ln -sf udsbox $(OUT)/uds-connect
+
+$(OUT)/udsbox.full: $(OBJS)
+	@echo "  LD    $@"; $(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJS)
+
+$(OUT)/obj/%.o: %.c core/core.h toolchain/$(TARGET).mk | $(OUT)/obj
+	@echo "  CC    $@"; $(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(OUT)/obj:
+	mkdir -p $@
