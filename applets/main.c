@@ -7,7 +7,6 @@
 #include <limits.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/stat.h>
 #include "../core/core.h"
 
 int rename(const char *, const char *);   /* from <stdio.h>, which we keep out */
@@ -50,7 +49,6 @@ static void install(const char *dir)
 {
 	char self[PATH_MAX], dst[PATH_MAX], tmp[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-	struct stat st;
 	if (n <= 0)
 		ub_diesys(UB_EXIT_SYS, "unable to read /proc/self/exe", (char *)0);
 	self[n] = 0;
@@ -61,7 +59,8 @@ static void install(const char *dir)
 		memcpy(dst, dir, dl);
 		dst[dl] = '/';
 		memcpy(dst + dl + 1, applets[i].name, nl + 1);
-		if (!lstat(dst, &st) && !S_ISLNK(st.st_mode)) {
+		/* readlink tells a symlink (ok), nothing (ok) and anything else (EINVAL) */
+		if (readlink(dst, tmp, 1) < 0 && errno != ENOENT) {
 			errno = EEXIST;
 			ub_diesys(UB_EXIT_SYS, "unable to replace ", dst, ": not a symlink", (char *)0);
 		}

@@ -279,18 +279,15 @@ static void __attribute__((noreturn)) relay_msgs(void)
 
 static void __attribute__((noreturn)) runprog(char **prog)
 {
-	static char lpath[16 + UB_PATHMAX] = "IPCLOCALPATH=", rpath[16 + UB_PATHMAX] = "IPCREMOTEPATH=";
+	static char lpath[16 + UB_PATHMAX], rpath[16 + UB_PATHMAX];
 	static const char *const drop[] = { "PROTO", "IPCLOCALPATH", "IPCREMOTEPATH", 0 };
 	int fd = fcntl(C.fd, F_DUPFD_CLOEXEC, 8);
 	if (fd < 0 || dup2(fd, 6) < 0 || dup2(fd, 7) < 0)
 		ub_diesys(UB_EXIT_SYS, "unable to set up fds 6 and 7", (char *)0);
-	if (C.haslocal)
-		memcpy(lpath + 13, C.local.text, strlen(C.local.text) + 1);
-	memcpy(rpath + 14, C.addr.text, strlen(C.addr.text) + 1);
 	ub_env_init(drop);
 	ub_env_set("PROTO=IPC");
-	ub_env_set(lpath);
-	ub_env_set(rpath);
+	ub_env_set(ub_kv(lpath, sizeof lpath, "IPCLOCALPATH=", C.haslocal ? C.local.text : ""));
+	ub_env_set(ub_kv(rpath, sizeof rpath, "IPCREMOTEPATH=", C.addr.text));
 	execvpe(prog[0], prog, ub_env_get());
 	ub_diesys(UB_EXIT_SYS, "unable to exec ", prog[0], (char *)0);
 }

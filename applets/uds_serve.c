@@ -52,8 +52,7 @@ static struct {
 	pid_t mainpid;
 	char **prog;
 	const char *pidfile;
-	dev_t dev;
-	ino_t ino;
+	unsigned long long dev, ino;
 	struct { char isgid; long id; } rules[UB_MAXRULES];
 } S;
 
@@ -100,8 +99,8 @@ static void resume(void)
 
 static void cleanup(void)
 {
-	struct stat st;
-	if (S.created && !lstat(S.addr.text, &st) && st.st_dev == S.dev && st.st_ino == S.ino)
+	struct ub_file st;
+	if (S.created && !ub_lstat(S.addr.text, &st) && st.dev == S.dev && st.ino == S.ino)
 		unlink(S.addr.text);
 	if (S.pidfile)
 		unlink(S.pidfile);
@@ -182,9 +181,15 @@ static unsigned peruid(uid_t uid)
 }
 
 /* The fixed slots of the child's UCSPI environment. */
-static char e_uid[40] = "IPCREMOTEEUID=", e_gid[40] = "IPCREMOTEEGID=",
-	e_pid[40] = "IPCREMOTEPID=", e_num[40] = "IPCCONNNUM=",
-	e_rpath[16 + UB_PATHMAX] = "IPCREMOTEPATH=", e_lpath[16 + UB_PATHMAX] = "IPCLOCALPATH=";
+static char e_uid[40], e_gid[40], e_pid[40], e_num[40], e_rpath[16 + UB_PATHMAX],
+	e_lpath[16 + UB_PATHMAX];
+
+static void envnum(char *buf, const char *key, unsigned long v)
+{
+	char n[24];
+	ub_fmtu(n, v);
+	ub_env_set(ub_kv(buf, 40, key, n));
+}
 
 static void __attribute__((noreturn)) child(int fd)
 {
@@ -202,19 +207,16 @@ static void spawn(int fd, const struct ucred *cr, const struct sockaddr_un *sa, 
 	sigset_t all, old;
 	pid_t pid;
 	unsigned i;
-	ub_fmtu(e_uid + 14, cr->uid);
-	ub_fmtu(e_gid + 14, cr->gid);
-	ub_fmtu(e_pid + 13, (unsigned long)cr->pid);
-	ub_fmtu(e_num + 11, n);
-	ub_addr_fmt(e_rpath + 14, sa, salen);
+	char path[UB_PATHMAX + 2];
 	ub_env_reset();
 	ub_env_set("PROTO=IPC");
-	ub_env_set(e_uid);
-	ub_env_set(e_gid);
-	ub_env_set(e_pid);
-	ub_env_set(e_rpath);
+	envnum(e_uid, "IPCREMOTEEUID=", cr->uid);
+	envnum(e_gid, "IPCREMOTEEGID=", cr->gid);
+	envnum(e_pid, "IPCREMOTEPID=", (unsigned long)cr->pid);
+	envnum(e_num, "IPCCONNNUM=", n);
+	ub_addr_fmt(path, sa, salen);
+	ub_env_set(ub_kv(e_rpath, sizeof e_rpath, "IPCREMOTEPATH=", path));
 	ub_env_set(e_lpath);
-	ub_env_set(e_num);
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &old);
 	pid = vfork();
@@ -672,12 +674,12 @@ int uds_serve_main(int argc, char **argv)
 		S.lfd = 3;
 		fcntl(3, F_SETFD, FD_CLOEXEC);
 	} else {
-		struct stat st;
+		struct ub_file st;
 		S.lfd = ub_listen(&S.addr, S.type, (unsigned)mode, (int)backlog, ouid, ogid);
-		if (!S.addr.abstract && !lstat(S.addr.text, &st)) {
+		if (!S.addr.abstract && !ub_lstat(S.addr.text, &st)) {
 			S.created = 1;
-			S.dev = st.st_dev;
-			S.ino = st.st_ino;
+			S.dev = st.dev;
+			S.ino = st.ino;
 		}
 	}
 	ub_nonblock(S.lfd);
@@ -698,8 +700,7 @@ int uds_serve_main(int argc, char **argv)
 	S.accepting = 1;
 	memset(slotused, 0, sizeof slotused);
 	if (S.prog) {
-		size_t n = strlen(S.addr.text);
-		memcpy(e_lpath + 13, S.addr.text, n + 1);
+		ub_kv(e_lpath, sizeof e_lpath, "IPCLOCALPATH=", S.addr.text);
 		ub_env_init(drop);
 	}
 

@@ -91,6 +91,10 @@ int ub_getsockopt(int fd, int level, int name, void *v, socklen_t *len);
 int ub_setsockopt(int fd, int level, int name, const void *v, socklen_t len);
 ssize_t ub_recvmsg(int fd, struct msghdr *m, int flags);
 
+/* stat.c */
+struct ub_file { unsigned type; unsigned long long dev, ino; };
+int ub_lstat(const char *path, struct ub_file *f);
+
 /* time.c */
 unsigned long long ub_now(void);    /* monotonic ms */
 
@@ -99,6 +103,7 @@ void ub_env_init(const char *const *drop);
 void ub_env_set(const char *kv);
 char **ub_env_get(void);
 void ub_env_reset(void);
+char *ub_kv(char *buf, size_t n, const char *key, const char *val);
 
 /* pw.c: /etc/passwd and /etc/group without getpwnam. */
 int ub_user(const char *name, long *uid, long *gid);

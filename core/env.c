@@ -48,6 +48,18 @@ void ub_env_reset(void)
 	envp[n] = 0;
 }
 
+/* "KEY=" value into buf (of size n), cut to fit; returns buf. */
+char *ub_kv(char *buf, size_t n, const char *key, const char *val)
+{
+	size_t i = 0;
+	while (*key && i < n - 1)
+		buf[i++] = *key++;
+	while (*val && i < n - 1)
+		buf[i++] = *val++;
+	buf[i] = 0;
+	return buf;
+}
+
 char **ub_env_get(void)
 {
 	return envp;

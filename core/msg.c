@@ -8,33 +8,73 @@
 const char *ub_prog = "udsbox";
 int ub_verbosity = 1;
 
-/* Short lowercase reasons for the errors a socket tool meets; others by number. */
-static const struct { unsigned char e; char s[26]; } errs[] = {
-	{ EPERM, "operation not permitted" }, { ENOENT, "no such file or directory" },
-	{ ESRCH, "no such process" }, { EINTR, "interrupted" }, { EIO, "i/o error" },
-	{ E2BIG, "argument list too long" }, { ENOEXEC, "exec format error" },
-	{ EBADF, "bad file descriptor" }, { EAGAIN, "resource unavailable" },
-	{ ENOMEM, "out of memory" }, { EACCES, "permission denied" },
-	{ EEXIST, "file exists" }, { ENOTDIR, "not a directory" },
-	{ EISDIR, "is a directory" }, { EINVAL, "invalid argument" },
-	{ ENFILE, "too many open files" }, { EMFILE, "too many open files" },
-	{ ENOSPC, "no space left" }, { EROFS, "read-only file system" },
-	{ EPIPE, "broken pipe" }, { ENAMETOOLONG, "name too long" },
-	{ ELOOP, "too many symlinks" }, { ENOTSOCK, "not a socket" },
-	{ EPROTOTYPE, "wrong socket type" }, { EAFNOSUPPORT, "not supported" },
-	{ EADDRINUSE, "address in use" }, { ECONNRESET, "connection reset" },
-	{ ENOBUFS, "no buffer space" }, { EISCONN, "already connected" },
-	{ ENOTCONN, "not connected" }, { ETIMEDOUT, "timed out" },
-	{ ECONNREFUSED, "connection refused" }, { ECHILD, "no child process" },
-	{ ENOSYS, "not implemented" }, { ETXTBSY, "text file busy" },
+/* Short lowercase reasons for the errors a socket tool meets; others by
+   number. Packed as one string, each reason led by its code, to stay small. */
+static const unsigned char codes[] = {
+	EPERM,
+	ENOENT,
+	EINTR,
+	EIO,
+	ENOEXEC,
+	EBADF,
+	EAGAIN,
+	ENOMEM,
+	EACCES,
+	EEXIST,
+	ENOTDIR,
+	EISDIR,
+	EINVAL,
+	ENFILE,
+	EMFILE,
+	ENOSPC,
+	EROFS,
+	EPIPE,
+	ENAMETOOLONG,
+	ELOOP,
+	ENOTSOCK,
+	EPROTOTYPE,
+	EADDRINUSE,
+	ECONNRESET,
+	ENOBUFS,
+	ETIMEDOUT,
+	ECONNREFUSED,
 };
+static const char reasons[] =
+	"not permitted\0"
+	"no such file or directory\0"
+	"interrupted\0"
+	"i/o error\0"
+	"exec format error\0"
+	"bad file descriptor\0"
+	"try again\0"
+	"out of memory\0"
+	"permission denied\0"
+	"file exists\0"
+	"not a directory\0"
+	"is a directory\0"
+	"invalid argument\0"
+	"too many open files\0"
+	"too many open files\0"
+	"no space left\0"
+	"read-only file system\0"
+	"broken pipe\0"
+	"name too long\0"
+	"too many symlinks\0"
+	"not a socket\0"
+	"wrong socket type\0"
+	"address in use\0"
+	"connection reset\0"
+	"no buffer space\0"
+	"timed out\0"
+	"connection refused\0";
 
 const char *ub_errstr(int e)
 {
 	static char num[24] = "error ";
-	for (size_t i = 0; i < sizeof errs / sizeof *errs; i++)
-		if (errs[i].e == e)
-			return errs[i].s;
+	const char *s = reasons;
+	for (size_t i = 0; i < sizeof codes; i++, s += strlen(s) + 1)
+		if (codes[i] == e)
+			return s;
 	ub_fmtu(num + 6, (unsigned long)e);
 	return num;
 }

@@ -59,7 +59,7 @@ int ub_listen(const struct ub_addr *a, int type, unsigned mode, int backlog,
 {
 	int fd = ub_socket(type), dfd = -1, tries = 0;
 	mode_t old;
-	struct stat st;
+	struct ub_file st;
 	if (fd < 0)
 		ub_diesys(UB_EXIT_SYS, "unable to create socket", (char *)0);
 	if (!a->abstract)
@@ -69,12 +69,12 @@ int ub_listen(const struct ub_addr *a, int type, unsigned mode, int backlog,
 		int r;
 		if (errno != EADDRINUSE || a->abstract || ++tries > 3)
 			goto fail;
-		if (lstat(a->text, &st) < 0) {
+		if (ub_lstat(a->text, &st) < 0) {
 			if (errno == ENOENT)
 				continue;
 			goto fail;
 		}
-		if (!S_ISSOCK(st.st_mode)) {
+		if (st.type != S_IFSOCK) {
 			errno = ENOTSOCK;
 			goto fail;
 		}

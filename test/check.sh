@@ -1,0 +1,41 @@
+#!/bin/sh
+# test/check.sh TARGET...: what `make check` runs. Builds every target, runs the
+# static checks and every suite on every target (a failure does not stop the
+# rest), then prints one line: N passed, N failed.
+set -u
+pass=0 fail=0 skip=0
+result() {   # result NAME STATUS
+	if [ "$2" -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "check: FAILED: $1"; fi
+}
+runner() {
+	sed -n 's/^RUNNER := *//p' "toolchain/$1.mk"
+}
+
+built=
+for t in "$@"; do
+	if [ "$t" = host ]; then make --no-print-directory all >/dev/null; else make --no-print-directory "$t" >/dev/null; fi
+	st=$?
+	result "build $t" $st
+	[ $st -eq 0 ] && built="$built $t"
+done
+sh test/nomalloc.sh $built
+result "no allocator or stdio" $?
+sh test/size.sh 24576 $built
+result "size budget" $?
+
+for t in $built; do
+	RUNNER=$(runner "$t") sh test/run.sh "$t"
+	if [ -s "build/$t/test-results/total" ]; then
+		read -r p f s <"build/$t/test-results/total"
+		pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
+	else
+		result "suites on $t" 1
+	fi
+done
+echo
+if [ "$skip" -gt 0 ]; then
+	echo "$pass passed, $fail failed, $skip skipped"
+else
+	echo "$pass passed, $fail failed"
+fi
+[ "$fail" -eq 0 ]
