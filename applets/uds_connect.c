@@ -94,7 +94,7 @@ static int step(struct pump *p)
 		}
 		if (errno == EINVAL || errno == ENOSYS) {   /* no splice here: use the buffer */
 			p->splice = 0;
-			return 0;
+			return step(p);
 		}
 		return -1;
 	}
