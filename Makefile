@@ -41,3 +41,7 @@ demo: arm
 
 clean:
 	rm -rf build
+
+# Further rules (fuzzing, sanitizers, lint, benchmarks, man pages) live in
+# their own files, one concern each.
+-include $(wildcard toolchain/rules-*.mk)
