@@ -1,16 +1,16 @@
 # Makefile: udsbox, one static multi-call binary per target in build/<target>/.
 # CC, CFLAGS and the rest are per target in toolchain/<target>.mk; CFLAGS and
 # LDFLAGS given here are added to them.
-TARGETS := host arm arm64
+TARGETS := host arm arm64 armel mipsel
 SIZE_BUDGET := 24576
 SETUP := toolchain/setup
 
-.PHONY: all arm arm64 test test-arm test-arm64 check demo size clean setup nomalloc
+.PHONY: all arm arm64 armel mipsel test test-arm test-arm64 test-armel test-mipsel check demo size clean setup nomalloc
 
 all: setup
 	@$(MAKE) --no-print-directory -f toolchain/build.mk TARGET=host
 
-arm arm64: setup
+arm arm64 armel mipsel: setup
 	@$(MAKE) --no-print-directory -f toolchain/build.mk TARGET=$@
 
 setup:
@@ -24,6 +24,12 @@ test-arm: arm
 
 test-arm64: arm64
 	RUNNER=qemu-aarch64 sh test/run.sh arm64
+
+test-armel: armel
+	RUNNER=qemu-arm sh test/run.sh armel
+
+test-mipsel: mipsel
+	RUNNER=qemu-mipsel sh test/run.sh mipsel
 
 # Every build, the static checks, and the suites on every target; ends with
 # one line that sums them all.
