@@ -51,6 +51,7 @@ static struct {
 	unsigned long long paused, nextidle;
 	pid_t mainpid;
 	char **prog;
+	const char *progpath;     /* PROG found in PATH once, at start */
 	const char *pidfile;
 	unsigned long long dev, ino;
 	struct { char isgid; long id; } rules[UB_MAXRULES];
@@ -198,6 +199,9 @@ static void __attribute__((noreturn)) child(int fd)
 	if (dup2(fd, 0) < 0 || dup2(fd, 1) < 0)
 		ub_diesys(UB_EXIT_SYS, "unable to set up the connection", (char *)0);
 	sigprocmask(SIG_SETMASK, &none, 0);
+	if (S.progpath)
+		execve(S.progpath, S.prog, ub_env_get());
+	/* not found at start, or a script without #!: let execvpe do it all */
 	execvpe(S.prog[0], S.prog, ub_env_get());
 	ub_diesys(UB_EXIT_SYS, "unable to exec ", S.prog[0], (char *)0);
 }
@@ -470,6 +474,30 @@ static int timeout(void)
 	return t <= now ? 0 : (int)(t - now);
 }
 
+/* Look PROG up in PATH once, not once per connection. */
+static void findprog(void)
+{
+	static char buf[512];
+	const char *p = getenv("PATH"), *name = S.prog[0];
+	size_t nl = strlen(name);
+	if (strchr(name, '/') || !p)
+		return;
+	while (*p) {
+		const char *e = strchrnul(p, ':');
+		size_t dl = (size_t)(e - p);
+		if (dl && dl + nl + 2 <= sizeof buf) {
+			memcpy(buf, p, dl);
+			buf[dl] = '/';
+			memcpy(buf + dl + 1, name, nl + 1);
+			if (!access(buf, X_OK)) {
+				S.progpath = buf;
+				return;
+			}
+		}
+		p = *e ? e + 1 : e;
+	}
+}
+
 /* Every descriptor we inherited beyond 0-2 stays out of the children. */
 static void cloexec_all(void)
 {
@@ -702,6 +730,7 @@ int uds_serve_main(int argc, char **argv)
 	if (S.prog) {
 		ub_kv(e_lpath, sizeof e_lpath, "IPCLOCALPATH=", S.addr.text);
 		ub_env_init(drop);
+		findprog();
 	}
 
 	if (ready1 && ub_writeall(1, "\n", 1) < 0)
