@@ -32,6 +32,19 @@ for t in $built; do
 		result "suites on $t" 1
 	fi
 done
+# the minimal ARMv7 image (busybox rootfs, rcS script, binfmt_misc)
+case " $built " in *" arm "*)
+	echo "== arm: minimal image"
+	COUNTS=build/arm/test-results/image.counts UDSBOX=$(pwd)/build/arm/udsbox \
+		SHUNIT2=${SHUNIT2:-/usr/share/shunit2/shunit2} sh test/image/image.test
+	if [ -s build/arm/test-results/image.counts ]; then
+		read -r p f s <build/arm/test-results/image.counts
+		pass=$((pass + p - s)) fail=$((fail + f)) skip=$((skip + s))
+	else
+		result "image test" 1
+	fi
+esac
+
 echo
 if [ "$skip" -gt 0 ]; then
 	echo "$pass passed, $fail failed, $skip skipped"
