@@ -5,7 +5,7 @@ TARGETS := host arm arm64 armel mipsel
 SIZE_BUDGET := 24576
 SETUP := toolchain/setup
 
-.PHONY: all arm arm64 armel mipsel test test-arm test-arm64 test-armel test-mipsel check demo size clean setup nomalloc
+.PHONY: install all arm arm64 armel mipsel test test-arm test-arm64 test-armel test-mipsel check demo size clean setup nomalloc
 
 all: setup
 	@$(MAKE) --no-print-directory -f toolchain/build.mk TARGET=host
@@ -41,6 +41,22 @@ nomalloc:
 
 size:
 	@sh test/size.sh $(SIZE_BUDGET) $(TARGETS)
+
+# make install [TARGET=arm] [DESTDIR=...] [PREFIX=/usr/local]: the binary, its
+# applet links (relative, so the tree can move into an image) and the man pages.
+PREFIX ?= /usr/local
+DESTDIR ?=
+TARGET ?= host
+BINDIR = $(PREFIX)/bin
+MAN1DIR = $(PREFIX)/share/man/man1
+
+install:
+	@[ -x build/$(TARGET)/udsbox ] || $(MAKE) --no-print-directory $(if $(filter host,$(TARGET)),all,$(TARGET))
+	install -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(MAN1DIR)"
+	install -m 0755 build/$(TARGET)/udsbox "$(DESTDIR)$(BINDIR)/udsbox"
+	ln -sf udsbox "$(DESTDIR)$(BINDIR)/uds-serve"
+	ln -sf udsbox "$(DESTDIR)$(BINDIR)/uds-connect"
+	install -m 0644 man/udsbox.1 man/uds-serve.1 man/uds-connect.1 "$(DESTDIR)$(MAN1DIR)/"
 
 demo: arm
 	@sh test/demo.sh

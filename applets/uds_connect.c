@@ -154,8 +154,11 @@ static int poll_idle(struct pollfd *pf, int n)
 	do r = poll(pf, (nfds_t)n, ms); while (r < 0 && errno == EINTR);
 	if (r < 0)
 		ub_diesys(UB_EXIT_SYS, "unable to poll", (char *)0);
-	if (!r && C.idle)
+	if (!r && C.idle) {
+		if (ub_verbosity)
+			ub_putfd(2, (const char *[]){ ub_prog, ": fatal: idle timeout", 0 });
 		finish(UB_EXIT_NOSERVER, "idle timeout");
+	}
 	return r;
 }
 
@@ -319,8 +322,7 @@ static void doconnect(unsigned long wait)
 			ub_diesys(UB_EXIT_NOSERVER, "unable to connect to ", C.addr.text, (char *)0);
 		}
 		poll(0, 0, (int)(deadline - now < delay ? deadline - now : delay));
-		if (delay < 200)
-			delay *= 2;
+		delay = delay < 100 ? delay * 2 : 200;
 	}
 	/* a stream peer keeps our name once connected; the file is not needed */
 	if (C.haslocal && !C.local.abstract && C.type != SOCK_DGRAM)

@@ -101,6 +101,8 @@ static void resume(void)
 static void cleanup(void)
 {
 	struct ub_file st;
+	if (getpid() != S.mainpid)
+		return;   /* a child that failed to exec: the files are not its own */
 	if (S.created && !ub_lstat(S.addr.text, &st) && st.dev == S.dev && st.ino == S.ino)
 		unlink(S.addr.text);
 	if (S.pidfile)
@@ -711,6 +713,7 @@ int uds_serve_main(int argc, char **argv)
 		}
 	}
 	ub_nonblock(S.lfd);
+	ub_atexit = cleanup;
 	if (S.pidfile)
 		writepid();
 	if (S.type == SOCK_DGRAM && S.nrules) {

@@ -33,6 +33,7 @@ extern unsigned char ub_scratch[2 * UB_IOBUF + UB_PENDSLOTS * UB_PENDSIZE];
 /* msg.c: one-line messages, one write(2) each. */
 extern const char *ub_prog;
 extern int ub_verbosity;         /* 0 with -q, 1 normal, 2 with -v */
+extern void (*ub_atexit)(void);  /* run by ub_die and ub_diesys before _exit */
 void ub_putfd(int fd, const char *const *parts);
 void ub_die(int code, ...) __attribute__((noreturn, sentinel));
 void ub_diesys(int code, ...) __attribute__((noreturn, sentinel));

@@ -7,6 +7,7 @@
 
 const char *ub_prog = "udsbox";
 int ub_verbosity = 1;
+void (*ub_atexit)(void);
 
 /* Short lowercase reasons for the errors a socket tool meets; others by
    number. Packed as one string, each reason led by its code, to stay small. */
@@ -114,6 +115,8 @@ void ub_die(int code, ...)
 	va_start(ap, code);
 	vmsg(": fatal: ", va_arg(ap, const char *), ap, 0);
 	va_end(ap);
+	if (ub_atexit)
+		ub_atexit();
 	_exit(code);
 }
 
@@ -125,6 +128,8 @@ void ub_diesys(int code, ...)
 	if (code != UB_EXIT_NOSERVER || ub_verbosity)
 		vmsg(": fatal: ", va_arg(ap, const char *), ap, ub_errstr(e));
 	va_end(ap);
+	if (ub_atexit)
+		ub_atexit();
 	_exit(code);
 }
 
