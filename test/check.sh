@@ -22,6 +22,10 @@ sh test/nomalloc.sh $built
 result "no allocator or stdio" $?
 sh test/size.sh 24576 $built
 result "size budget" $?
+make --no-print-directory manlint
+result "man pages lint clean" $?
+sh test/install.sh
+result "make install" $?
 
 for t in $built; do
 	RUNNER=$(runner "$t") sh test/run.sh "$t"
