@@ -36,12 +36,12 @@ struct conn {
 	uid_t uid;
 	int fd;
 	unsigned short off, len;   /* pending reply within its slot */
-	unsigned char state, slot, eof, waiting;
+	unsigned char state, slot, blocked;
 };
 
 static struct conn conns[UB_MAXCONN];
 static unsigned short freeidx[UB_MAXCONN];
-static unsigned nfree, hiwater, nconn, nwaiting;
+static unsigned nfree, hiwater, nconn;
 
 static struct {
 	struct ub_addr addr;
@@ -136,17 +136,6 @@ static unsigned conn_new(void)
 	return i;
 }
 
-/* A slot came free: let the clients that wait for one read again. */
-static void wake(void)
-{
-	for (unsigned j = 0; nwaiting && j < hiwater; j++)
-		if (conns[j].waiting) {
-			conns[j].waiting = 0;
-			nwaiting--;
-			epctl(EPOLL_CTL_MOD, conns[j].fd, EPOLLIN | EPOLLRDHUP, j);
-		}
-}
-
 static void conn_free(unsigned i)
 {
 	struct conn *c = &conns[i];
@@ -154,15 +143,10 @@ static void conn_free(unsigned i)
 		close(c->fd);
 	if (c->slot != NOSLOT)
 		slotused[c->slot] = 0;
-	if (c->waiting)
-		nwaiting--;
 	c->state = FREE;
 	freeidx[nfree++] = (unsigned short)i;
 	nconn--;
 	resume();
-	if (c->slot != NOSLOT)
-		wake();
-	c->slot = NOSLOT;
 }
 
 static int allowed(const struct ucred *cr)
@@ -301,16 +285,17 @@ static int freeslot(void)
 	return -1;
 }
 
-/* One event on a built-in connection. */
+/* One event on a built-in connection. The reply to what was read is sent at
+   once; what the client does not take is parked in a slot, and the client is
+   not read again until it is gone. With no slot free (or for seqpacket, whose
+   messages must go whole), the data is only peeked at, and consumed as far
+   as the reply went out: a client that does not read then waits in the
+   kernel's buffers, and holds nothing the others need. */
 static void serve_conn(unsigned i, unsigned ev)
 {
 	struct conn *c = &conns[i];
 	ssize_t r, w;
-	if (c->waiting) {
-		if (ev & (EPOLLHUP | EPOLLERR))
-			conn_free(i);
-		return;
-	}
+	int slot = -1, peek = 0;
 	if (c->slot != NOSLOT) {
 		w = ub_send(c->fd, POOL + (size_t)c->slot * UB_PENDSIZE + c->off, c->len);
 		if (w < 0) {
@@ -326,17 +311,21 @@ static void serve_conn(unsigned i, unsigned ev)
 		slotused[c->slot] = 0;
 		c->slot = NOSLOT;
 		epctl(EPOLL_CTL_MOD, c->fd, EPOLLIN | EPOLLRDHUP, i);
-		wake();
 		return;
 	}
-	if (S.service != DISCARD && freeslot() < 0) {
-		/* no room to park a reply: stop reading this client for now */
-		c->waiting = 1;
-		nwaiting++;
-		epctl(EPOLL_CTL_MOD, c->fd, 0, i);
+	if (c->blocked) {
+		/* the client reads again: so may we */
+		c->blocked = 0;
+		epctl(EPOLL_CTL_MOD, c->fd, EPOLLIN | EPOLLRDHUP, i);
 		return;
 	}
-	r = recv(c->fd, SCRATCH, S.service == DISCARD ? UB_IOBUF : UB_PENDSIZE, MSG_DONTWAIT);
+	if (S.service != DISCARD) {
+		if (S.type != SOCK_SEQPACKET)
+			slot = freeslot();
+		peek = slot < 0;
+	}
+	r = recv(c->fd, SCRATCH, S.service == DISCARD || peek ? UB_IOBUF : UB_PENDSIZE,
+	         MSG_DONTWAIT | (peek ? MSG_PEEK : 0));
 	if (r < 0) {
 		if (errno != EAGAIN && errno != EINTR)
 			conn_free(i);
@@ -351,8 +340,6 @@ static void serve_conn(unsigned i, unsigned ev)
 		return;
 	transform(SCRATCH, (size_t)r);
 	w = ub_send(c->fd, SCRATCH, (size_t)r);
-	if (w == r)
-		return;
 	if (w < 0) {
 		if (errno != EAGAIN) {
 			conn_free(i);
@@ -360,11 +347,23 @@ static void serve_conn(unsigned i, unsigned ev)
 		}
 		w = 0;
 	}
-	c->slot = (unsigned char)freeslot();
-	slotused[c->slot] = 1;
+	if (peek) {
+		/* consume what went out; a seqpacket message goes whole or not at all */
+		if (w > 0 && recv(c->fd, SCRATCH, (size_t)w, MSG_DONTWAIT) < 0)
+			conn_free(i);
+		else if (w < r) {
+			c->blocked = 1;
+			epctl(EPOLL_CTL_MOD, c->fd, EPOLLOUT, i);
+		}
+		return;
+	}
+	if (w == r)
+		return;
+	c->slot = (unsigned char)slot;
+	slotused[slot] = 1;
 	c->off = 0;
 	c->len = (unsigned short)(r - w);
-	memcpy(POOL + (size_t)c->slot * UB_PENDSIZE, SCRATCH + w, c->len);
+	memcpy(POOL + (size_t)slot * UB_PENDSIZE, SCRATCH + w, c->len);
 	epctl(EPOLL_CTL_MOD, c->fd, EPOLLOUT, i);
 }
 
