@@ -166,7 +166,6 @@ static void __attribute__((noreturn)) relay_stream(void)
 {
 	struct pump a = { .in = 0, .out = C.fd, .outsock = 1, .splice = 1, .buf = ub_scratch };
 	struct pump b = { .in = C.fd, .out = 1, .insock = 1, .splice = 1, .buf = ub_scratch + UB_IOBUF };
-	ub_nonblock(C.fd);
 	for (;;) {
 		struct pollfd pf[3] = { { .fd = 0 }, { .fd = C.fd }, { .fd = 1 } };
 		int moved;
@@ -218,7 +217,6 @@ static void __attribute__((noreturn)) relay_msgs(void)
 	size_t have = 0;
 	int ineof = 0, shut = 0;
 	unsigned long long nsent = 0, nrecvd = 0, lingerstart = 0;
-	ub_nonblock(C.fd);
 	for (;;) {
 		struct pollfd pf[2] = { { .fd = 0 }, { .fd = C.fd, .events = POLLIN } };
 		unsigned char *nl = have ? memchr(lb, '\n', have) : 0;
@@ -285,6 +283,7 @@ static void __attribute__((noreturn)) runprog(char **prog)
 	static char lpath[16 + UB_PATHMAX], rpath[16 + UB_PATHMAX];
 	static const char *const drop[] = { "PROTO", "IPCLOCALPATH", "IPCREMOTEPATH", 0 };
 	int fd = fcntl(C.fd, F_DUPFD_CLOEXEC, 8);
+	fcntl(C.fd, F_SETFL, fcntl(C.fd, F_GETFL) & ~O_NONBLOCK);
 	if (fd < 0 || dup2(fd, 6) < 0 || dup2(fd, 7) < 0)
 		ub_diesys(UB_EXIT_SYS, "unable to set up fds 6 and 7", (char *)0);
 	ub_env_init(drop);
@@ -295,11 +294,14 @@ static void __attribute__((noreturn)) runprog(char **prog)
 	ub_diesys(UB_EXIT_SYS, "unable to exec ", prog[0], (char *)0);
 }
 
+/* The connect is non-blocking, so that a server whose backlog is full
+   (EAGAIN) cannot hold us past -w or -t: we retry instead, as a blocking
+   connect would have waited, and without -w or -t for as long. */
 static void doconnect(unsigned long wait)
 {
-	unsigned long long deadline = ub_now() + wait;
+	unsigned long long start = ub_now(), deadline = start + wait;
 	unsigned delay = 10;
-	C.fd = ub_socket(C.type);
+	C.fd = ub_socket(C.type | SOCK_NONBLOCK);
 	if (C.fd < 0)
 		ub_diesys(UB_EXIT_SYS, "unable to create socket", (char *)0);
 	if (C.haslocal) {
@@ -311,17 +313,19 @@ static void doconnect(unsigned long wait)
 			ub_diesys(UB_EXIT_SYS, "unable to bind", (char *)0);
 	}
 	while (ub_connect(C.fd, &C.addr) < 0) {
-		int e = errno;
-		unsigned long long now = ub_now();
-		if (e != ENOENT && e != ECONNREFUSED && e != EAGAIN)
+		int e = errno, busy = e == EAGAIN;
+		unsigned long long now = ub_now(), end = deadline;
+		if (e != ENOENT && e != ECONNREFUSED && !busy)
 			ub_diesys(UB_EXIT_SYS, "unable to connect to ", C.addr.text, (char *)0);
-		if (now >= deadline) {
+		if (busy && !wait)
+			end = C.idle ? start + C.idle : ~0ULL;
+		if (now >= end) {
 			if (C.haslocal && !C.local.abstract)
 				unlink(C.local.text);
 			errno = e;
 			ub_diesys(UB_EXIT_NOSERVER, "unable to connect to ", C.addr.text, (char *)0);
 		}
-		poll(0, 0, (int)(deadline - now < delay ? deadline - now : delay));
+		poll(0, 0, (int)(end - now < delay ? end - now : delay));
 		delay = delay < 100 ? delay * 2 : 200;
 	}
 	/* a stream peer keeps our name once connected; the file is not needed */

@@ -47,7 +47,7 @@ static const char reasons[] =
 	"i/o error\0"
 	"exec format error\0"
 	"bad file descriptor\0"
-	"try again\0"
+	"busy, try again\0"
 	"out of memory\0"
 	"permission denied\0"
 	"file exists\0"
