@@ -243,7 +243,7 @@ static void __attribute__((noreturn)) relay_msgs(void)
 		} else
 			r = poll_idle(pf, 2);
 		if (pf[1].revents & (POLLIN | POLLHUP | POLLERR)) {
-			ssize_t n = recv(C.fd, rb, UB_IOBUF, MSG_DONTWAIT);
+			ssize_t n = recv(C.fd, rb, sizeof ub_scratch - UB_IOBUF, MSG_DONTWAIT);
 			if (n > 0) {
 				outall(rb, (size_t)n);
 				C.recvd += (unsigned long long)n;

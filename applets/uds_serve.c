@@ -46,6 +46,7 @@ static unsigned nfree, hiwater, nconn;
 static struct {
 	struct ub_addr addr;
 	int type, lfd, ep, sigr, sigw, service, accepting, created, nrules;
+	int needcred;             /* does anything use the client's credentials? */
 	unsigned maxconn, maxuid;
 	unsigned long idle;
 	unsigned long long paused, nextidle;
@@ -178,13 +179,13 @@ static void envnum(char *buf, const char *key, unsigned long v)
 	ub_env_set(ub_kv(buf, 40, key, n));
 }
 
+/* The server never blocks signals, so the child starts with an empty mask;
+   a signal that comes before the exec meets onsig, which sees it is not the
+   server and acts as the default disposition would. */
 static void __attribute__((noreturn)) child(int fd)
 {
-	sigset_t none;
-	sigemptyset(&none);
 	if (dup2(fd, 0) < 0 || dup2(fd, 1) < 0)
 		ub_diesys(UB_EXIT_SYS, "unable to set up the connection", (char *)0);
-	sigprocmask(SIG_SETMASK, &none, 0);
 	if (S.progpath)
 		execve(S.progpath, S.prog, ub_env_get());
 	/* not found at start, or a script without #!: let execvpe do it all */
@@ -194,7 +195,6 @@ static void __attribute__((noreturn)) child(int fd)
 
 static void spawn(int fd, const struct ucred *cr, const struct sockaddr_un *sa, socklen_t salen, unsigned n)
 {
-	sigset_t all, old;
 	pid_t pid;
 	unsigned i;
 	char path[UB_PATHMAX + 2];
@@ -207,12 +207,9 @@ static void spawn(int fd, const struct ucred *cr, const struct sockaddr_un *sa, 
 	ub_addr_fmt(path, sa, salen);
 	ub_env_set(ub_kv(e_rpath, sizeof e_rpath, "IPCREMOTEPATH=", path));
 	ub_env_set(e_lpath);
-	sigfillset(&all);
-	sigprocmask(SIG_BLOCK, &all, &old);
 	pid = vfork();
 	if (!pid)
 		child(fd);
-	sigprocmask(SIG_SETMASK, &old, 0);
 	close(fd);
 	if (pid < 0) {
 		ub_warnsys("unable to fork", (char *)0);
@@ -246,14 +243,18 @@ static void do_accept(void)
 			}
 			return;
 		}
-		if (ub_getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &cl) < 0) {
-			close(fd);
-			continue;
-		}
-		if (!allowed(&cr) || (n = peruid(cr.uid) + 1) > S.maxuid) {
-			info3("refuse", (unsigned long)cr.pid, cr.uid, cr.gid);
-			close(fd);
-			continue;
+		n = 0;
+		memset(&cr, 0, sizeof cr);
+		if (S.needcred) {
+			if (ub_getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &cl) < 0) {
+				close(fd);
+				continue;
+			}
+			if (!allowed(&cr) || (n = peruid(cr.uid) + 1) > S.maxuid) {
+				info3("refuse", (unsigned long)cr.pid, cr.uid, cr.gid);
+				close(fd);
+				continue;
+			}
 		}
 		info3("accept", (unsigned long)cr.pid, cr.uid, cr.gid);
 		if (S.prog) {
@@ -269,12 +270,26 @@ static void do_accept(void)
 	}
 }
 
+/* upper: a machine word at a time. In each byte of h (its top bit cleared)
+   'a'..'z' is where h + (0x80 - 'a') has the top bit set and h + (0x80 - 'z' - 1)
+   has not; no sum carries into the next byte. Bytes with the top bit set in w
+   are left alone, and 0x80 >> 2 is the 0x20 that tells the cases apart. */
 static void transform(unsigned char *p, size_t n)
 {
-	if (S.service == UPPER)
-		for (; n; n--, p++)
-			if ((unsigned)(*p - 'a') < 26u)
-				*p = (unsigned char)(*p - 32);
+	typedef unsigned long W;
+	const W ones = (W)-1 / 0xff, high = ones * 0x80;
+	if (S.service != UPPER)
+		return;
+	for (; n >= sizeof(W); n -= sizeof(W), p += sizeof(W)) {
+		W w, h;
+		memcpy(&w, p, sizeof w);
+		h = w & ~high;
+		w ^= ((h + ones * (0x80 - 'a')) & ~(h + ones * (0x80 - 'z' - 1)) & ~w & high) >> 2;
+		memcpy(p, &w, sizeof w);
+	}
+	for (; n; n--, p++)
+		if ((unsigned)(*p - 'a') < 26u)
+			*p = (unsigned char)(*p - 32);
 }
 
 static int freeslot(void)
@@ -324,7 +339,9 @@ static void serve_conn(unsigned i, unsigned ev)
 			slot = freeslot();
 		peek = slot < 0;
 	}
-	r = recv(c->fd, SCRATCH, S.service == DISCARD || peek ? UB_IOBUF : UB_PENDSIZE,
+	/* seqpacket never parks, so its messages may fill the whole scratch area */
+	r = recv(c->fd, SCRATCH, S.type == SOCK_SEQPACKET ? sizeof ub_scratch
+	         : S.service == DISCARD || peek ? UB_IOBUF : UB_PENDSIZE,
 	         MSG_DONTWAIT | (peek ? MSG_PEEK : 0));
 	if (r < 0) {
 		if (errno != EAGAIN && errno != EINTR)
@@ -465,7 +482,10 @@ static void idle_check(void)
 
 static int timeout(void)
 {
-	unsigned long long now = ub_now(), t = ~0ULL;
+	unsigned long long now, t = ~0ULL;
+	if (!(S.idle && nconn) && S.accepting)
+		return -1;   /* no clock read: under emulation it is a system call */
+	now = ub_now();
 	if (S.idle && nconn)
 		t = S.nextidle;
 	if (!S.accepting && S.paused > now && S.paused < t)
@@ -692,6 +712,7 @@ int uds_serve_main(int argc, char **argv)
 	if (notify && fcntl((int)notify - 1, F_GETFD) < 0)
 		ub_diesys(UB_EXIT_USAGE, "unable to use notification fd", (char *)0);
 	S.maxuid = maxuid ? (unsigned)maxuid : S.maxconn;
+	S.needcred = S.nrules || S.maxuid < S.maxconn || ub_verbosity > 1 || S.prog;
 
 	cloexec_all();
 	act = activated();
