@@ -40,7 +40,7 @@ int ub_getopt(struct ub_getopt *g, int argc, char *const *argv, const char *spec
 	}
 	if (p[1] == ':') {
 		if (a[g->pos])
-			g->arg = a + g->pos + (a[g->pos] == 0x7e);
+			g->arg = a + g->pos;
 		else if (g->ind + 1 < argc)
 			g->arg = argv[++g->ind];
 		else {
