@@ -240,8 +240,10 @@ static void __attribute__((noreturn)) relay_msgs(void)
 		}
 		if (ms >= 0) {
 			do r = poll(pf, 2, ms); while (r < 0 && errno == EINTR);
+			if (r < 0)
+				ub_diesys(UB_EXIT_SYS, "unable to poll", (char *)0);
 		} else
-			r = poll_idle(pf, 2);
+			poll_idle(pf, 2);
 		if (pf[1].revents & (POLLIN | POLLHUP | POLLERR)) {
 			ssize_t n = recv(C.fd, rb, sizeof ub_scratch - UB_IOBUF, MSG_DONTWAIT);
 			if (n > 0) {
@@ -308,8 +310,8 @@ static void doconnect(unsigned long wait)
 		if (ub_bind_local(C.fd, &C.local) < 0)
 			ub_diesys(UB_EXIT_SYS, "unable to bind ", C.local.text, (char *)0);
 	} else if (C.type == SOCK_DGRAM) {
-		sa_family_t fam = AF_UNIX;   /* autobind: an abstract name the server can answer */
-		if (bind(C.fd, (struct sockaddr *)&fam, sizeof fam) < 0)
+		struct sockaddr_un sa = { .sun_family = AF_UNIX };   /* autobind: an abstract name */
+		if (bind(C.fd, (struct sockaddr *)&sa, sizeof(sa_family_t)) < 0)
 			ub_diesys(UB_EXIT_SYS, "unable to bind", (char *)0);
 	}
 	while (ub_connect(C.fd, &C.addr) < 0) {

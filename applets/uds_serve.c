@@ -541,9 +541,9 @@ static void setup_signals(void)
 	S.sigw = p[1];
 	/* Children start with default dispositions: reset what we inherited once,
 	   here, and catch (never ignore) the rest, since exec resets handlers. */
-	for (int s = 1; s < 32; s++)
+	for (int s = 1; s < _NSIG; s++)
 		if (s != SIGKILL && s != SIGSTOP)
-			sigaction(s, &sa, 0);
+			ub_sigdefault(s);
 	sa.sa_handler = onsig;
 	sa.sa_flags = SA_RESTART;
 	sigfillset(&sa.sa_mask);

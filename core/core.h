@@ -88,6 +88,7 @@ void ub_stdfds(void);
 /* sys.c: raw system calls */
 int ub_setids(long uid, long gid);
 pid_t ub_fork(void);
+void ub_sigdefault(int sig);
 int ub_getsockopt(int fd, int level, int name, void *v, socklen_t *len);
 int ub_setsockopt(int fd, int level, int name, const void *v, socklen_t len);
 ssize_t ub_recvmsg(int fd, struct msghdr *m, int flags);

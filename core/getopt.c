@@ -23,6 +23,7 @@ int ub_getopt(struct ub_getopt *g, int argc, char *const *argv, const char *spec
 			}
 			g->ind++;
 			g->opt = '-';
+			g->arg = a;   /* the whole long option, for ub_optfail */
 			return a[2] == 'h' && !strcmp(a, "--help") ? UB_OPT_HELP
 			     : !strcmp(a, "--version") ? UB_OPT_VERSION : '?';
 		}
@@ -61,7 +62,8 @@ int ub_getopt(struct ub_getopt *g, int argc, char *const *argv, const char *spec
 void ub_optfail(const struct ub_getopt *g, char *const *argv)
 {
 	char o[3] = { '-', g->opt, 0 };
-	if (g->opt == '-')
-		ub_die(UB_EXIT_USAGE, "unknown option ", argv[g->ind - 1], (char *)0);
+	(void)argv;
+	if (g->opt == '-' && g->arg)
+		ub_die(UB_EXIT_USAGE, "unknown option ", g->arg, (char *)0);
 	ub_die(UB_EXIT_USAGE, g->miss ? "missing argument for " : "unknown option ", o, (char *)0);
 }

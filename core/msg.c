@@ -76,7 +76,7 @@ const char *ub_errstr(int e)
 	for (size_t i = 0; i < sizeof codes; i++, s += strlen(s) + 1)
 		if (codes[i] == e)
 			return s;
-	ub_fmtu(num + 6, (unsigned long)e);
+	ub_fmtu(num + 6, (unsigned long)(unsigned)e);
 	return num;
 }
 

@@ -20,8 +20,8 @@ static int digits(const char *s, unsigned base, unsigned long *v)
 int ub_ulong(const char *s, unsigned long *v) { return digits(s, 10, v); }
 int ub_octal(const char *s, unsigned long *v) { return digits(s, 8, v); }
 
-/* SECS or SECS.FRAC, in milliseconds; at most about 49 days so that it fits
-   an int timeout on every target. Sub-millisecond fractions round up. */
+/* SECS or SECS.FRAC, in milliseconds, at most 2147483.647 s (INT_MAX ms:
+   poll and epoll_wait take an int). Sub-millisecond fractions round up. */
 int ub_duration(const char *s, unsigned long *ms)
 {
 	static const unsigned char scale[3] = { 100, 10, 1 };
@@ -29,7 +29,7 @@ int ub_duration(const char *s, unsigned long *ms)
 	int any = 0, round = 0, nf = 0;
 	for (; *s >= '0' && *s <= '9'; s++, any = 1) {
 		sec = sec * 10 + (unsigned long)(*s - '0');
-		if (sec > 4000000)
+		if (sec > 2147483)
 			return -1;
 	}
 	if (*s == '.') {
@@ -43,6 +43,8 @@ int ub_duration(const char *s, unsigned long *ms)
 	if (*s || !any)
 		return -1;
 	*ms = sec * 1000 + frac + round;
+	if (*ms > 2147483647UL)   /* poll(2) and epoll_wait(2) take an int */
+		return -1;
 	return 0;
 }
 

@@ -33,7 +33,7 @@ static int fieldnum(const char *line, size_t len, int i, long *v)
 	char buf[12];
 	unsigned long u;
 	long l = field(line, len, i, &f);
-	if (l <= 0 || l >= (long)sizeof buf)
+	if (l <= 0 || l >= (long)sizeof buf || memchr(f, 0, (size_t)l))
 		return -1;
 	memcpy(buf, f, (size_t)l);
 	buf[l] = 0;

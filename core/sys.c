@@ -50,3 +50,14 @@ ssize_t ub_recvmsg(int fd, struct msghdr *m, int flags)
 {
 	return syscall(SYS_recvmsg, fd, m, flags);
 }
+
+/* Reset one signal to its default disposition, real-time signals included:
+   libc refuses the few it keeps for itself, but an ignored one inherited
+   from a glibc parent (posix_spawn leaves 32 and 33 so) would pass on to
+   PROG. An all-zero kernel sigaction is SIG_DFL, no flags, empty mask on
+   every architecture; the mask size is the kernel's sigset_t. */
+void ub_sigdefault(int sig)
+{
+	unsigned long long zero[8] = { 0 };
+	syscall(SYS_rt_sigaction, sig, zero, 0, 8 * ((_NSIG + 62) / 64));
+}
