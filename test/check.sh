@@ -24,6 +24,8 @@ sh test/size.sh 24576 $built
 result "size budget" $?
 make --no-print-directory manlint
 result "man pages lint clean" $?
+make --no-print-directory lint
+result "cppcheck and clang-tidy clean" $?
 sh test/install.sh
 result "make install" $?
 

@@ -15,7 +15,10 @@ SERVER_PIDS=
 
 # A few helpers put a command before the applet's own (timeout, setpriv, ...):
 # they go in _PRE, as words. See `with` below.
+# In a background subshell, _EXEC=exec makes the applet replace the subshell, so
+# that $! is the applet's own pid (dash forks once more for a function otherwise).
 _PRE=
+_EXEC=
 BG_PIDS=
 TOPDIR=$(pwd)
 # Messages of the tools the suites compare against (tr, ls, stat) must not vary.
@@ -29,11 +32,11 @@ applet() {
 	_name=$1
 	shift
 	if [ -n "$RUNNER" ]; then
-		$_PRE $RUNNER -0 "$_name" "$UDSBOX" "$@"
+		$_EXEC $_PRE $RUNNER -0 "$_name" "$UDSBOX" "$@"
 	elif [ "${_name#*/}" = "$_name" ] && [ -x "$BINDIR/$_name" ]; then
-		$_PRE "$BINDIR/$_name" "$@"
+		$_EXEC $_PRE "$BINDIR/$_name" "$@"
 	else
-		$_PRE perl -e '$p = shift; exec { $p } @ARGV or exit 127' "$UDSBOX" "$_name" "$@"
+		$_EXEC $_PRE perl -e '$p = shift; exec { $p } @ARGV or exit 127' "$UDSBOX" "$_name" "$@"
 	fi
 }
 uds_serve() { applet uds-serve "$@"; }
@@ -50,9 +53,13 @@ skip_test() {
 # start_server ARG...: run uds-serve -1 ARG... in the background and wait (10 s at
 # most) until it reports readiness. Sets SERVER_PID; returns non-zero if it died.
 start_server() {
-	_rdy=$TMP/ready.$$.$#.$RANDOM
+	_NSRV=$((${_NSRV:-0} + 1))
+	_rdy=$TMP/ready.$_NSRV
 	: >"$_rdy"
-	uds_serve -1 "$@" >"$_rdy" 2>>"$TMP/server.err" &
+	(
+		_EXEC='exec'
+		uds_serve -1 "$@" >"$_rdy" 2>>"$TMP/server.err"
+	) &
 	SERVER_PID=$!
 	SERVER_PIDS="$SERVER_PIDS $SERVER_PID"
 	_i=0
@@ -181,15 +188,55 @@ pad_name() {
 	printf '%s\n' "$_pn"
 }
 
+# spawn FUNCTION ARG... [REDIRECTIONS]: run an applet helper in the background with
+# the caller's stdin (not /dev/null) and set SPAWNED to the applet's own pid.
+# Note: with bounded, SPAWNED is timeout's pid.
+spawn() {
+	{
+		(
+			_EXEC='exec'
+			"$@"
+		) <&3 3<&- &
+	} 3<&0
+	SPAWNED=$!
+}
+
+# held NAME TEXT FUNCTION ARG...: run an applet helper in the background, bounded,
+# its stdin getting the printf format TEXT and then staying open (and silent) until
+# open_gate NAME; stdout in $TMP/NAME.out, stderr in $TMP/NAME.err. Sets SPAWNED
+# (timeout's pid: wait for it, or kill -TERM it to end the applet).
+held() {
+	_hn=$1
+	_ht=$2
+	shift 2
+	{
+		printf "$_ht"
+		gate "$_hn"
+	} | (
+		_EXEC='exec'
+		bounded "$@"
+	) >"$TMP/$_hn.out" 2>"$TMP/$_hn.err" &
+	SPAWNED=$!
+}
+
+# dead PID: PID has exited (a zombie counts as dead); alive PID: it has not.
+dead() { ! alive "$1"; }
+
 # background PID: remember a helper process of this test, killed at its end.
 background() { BG_PIDS="$BG_PIDS $1"; }
 
 setUp() {
 	TMP=$(mktemp -d "${TMPDIR:-/tmp}/udsbox.XXXXXX")
+	# socket paths must fit in 107 bytes: a long TMPDIR would fail every test
+	if [ ${#TMP} -gt 40 ]; then
+		rmdir "$TMP"
+		TMP=$(mktemp -d /tmp/udsbox.XXXXXX)
+	fi
 	SERVER_PIDS=
 	SERVER_PID=
 	BG_PIDS=
 	_PRE=
+	[ -n "${TEST_TIMES:-}" ] && _t0=$(date +%s%N)
 	command -v suite_setUp >/dev/null 2>&1 && suite_setUp
 	return 0
 }
@@ -198,6 +245,8 @@ tearDown() {
 	command -v suite_tearDown >/dev/null 2>&1 && suite_tearDown
 	for _p in $SERVER_PIDS $BG_PIDS; do kill -KILL "$_p" 2>/dev/null; wait "$_p" 2>/dev/null; done
 	cd "$TOPDIR" || :
+	# TEST_TIMES=1 in the environment: print how long each test took
+	[ -n "${TEST_TIMES:-}" ] && echo "  ($((($(date +%s%N) - _t0) / 1000000)) ms)"
 	isSkipping && endSkipping
 	rm -rf "$TMP"
 	return 0

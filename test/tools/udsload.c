@@ -1,0 +1,496 @@
+/* udsload.c: a host-side load and fault client for udsbox's test suites.
+ *
+ * usage: udsload [-egs] [-t SECS] MODE ADDRESS ARG
+ *
+ *   hold ADDRESS N       open N connections and keep them all open; then send a
+ *                        distinct line on each and check every reply while all
+ *                        N are still open (so all N were served at once)
+ *   seq ADDRESS N        N connections one after another: connect, send a line,
+ *                        half-close, read the reply up to EOF, check it, close
+ *   stall ADDRESS K      K connections that send lowercase bytes and never read,
+ *                        until the server stops taking them (nothing moves for
+ *                        1.5 s); fails if one of them gets 64 MiB through
+ *                        (the server buffers without bound); then holds them
+ *                        until EOF on stdin
+ *   kill-mid ADDRESS BYTES  send half of BYTES while reading the replies, then
+ *                        _exit at once: data in flight both ways, replies unread
+ *   dgram ADDRESS N      N datagrams of varied sizes (0 to 70000 bytes) from an
+ *                        autobound socket, as fast as the kernel takes them,
+ *                        checking every reply that comes back; then datagrams
+ *                        from an unbound socket and from sockets that close
+ *                        before their reply
+ *
+ * ADDRESS is a path, or @NAME for the abstract namespace.
+ * options:
+ *   -e       the server echoes (default: it is the upper service, or a PROG
+ *            that acts like it)
+ *   -g       hold: once all N are connected, print "connected N" and wait for
+ *            EOF on stdin before sending
+ *   -s       hold, seq, stall, kill-mid: seqpacket connections, not stream
+ *   -t SECS  overall time limit of the run (default 30)
+ *
+ * One summary line on stdout; diagnostics on stderr.
+ * exit: 0 every check passed; 1 a reply was wrong or missing, or the server
+ * was not throttling; 2 usage; 3 the time limit ran out; 111 a system call failed.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#define MAXCONN    4096            /* hold and stall: connections at most */
+#define LINEMAX    64              /* one request line of hold and seq */
+#define CHUNK      65536           /* one write of stall and kill-mid */
+#define STALL_CAP  (64LL << 20)    /* bytes one stalled connection may send */
+#define QUIET_MS   1500            /* stall: nothing moved this long = blocked */
+#define DGRAM_MAX  70000           /* largest datagram sent (above the server's 64 KiB) */
+
+enum { OK = 0, BAD = 1, USAGE = 2, TIMEOUT = 3, SYS = 111 };
+
+static struct sockaddr_un addr;
+static socklen_t addrlen;
+static int echo;                   /* -e: replies are the request unchanged */
+static int socktype = SOCK_STREAM; /* -s: SOCK_SEQPACKET */
+static const char *mode = "";
+
+static void __attribute__((noreturn)) die(int code, const char *what)
+{
+	if (code == SYS)
+		fprintf(stderr, "udsload %s: %s: %s\n", mode, what, strerror(errno));
+	else
+		fprintf(stderr, "udsload %s: %s\n", mode, what);
+	exit(code);
+}
+
+/* The time limit: one write and out, whatever the process was doing. */
+static void ontimeout(int sig)
+{
+	static const char msg[] = "udsload: time limit reached\n";
+	(void)sig;
+	if (write(2, msg, sizeof msg - 1) < 0) { /* nothing more to do */ }
+	_exit(TIMEOUT);
+}
+
+static long long now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static unsigned long number(const char *s)
+{
+	char *end;
+	unsigned long n;
+	errno = 0;
+	n = strtoul(s, &end, 10);
+	if (errno || end == s || *end || *s == '-')
+		die(USAGE, "bad number");
+	return n;
+}
+
+static void setaddr(const char *s)
+{
+	size_t n = strlen(s);
+	addr.sun_family = AF_UNIX;
+	if (n == 0 || n >= sizeof addr.sun_path)
+		die(USAGE, "bad address");
+	memcpy(addr.sun_path, s, n);
+	if (s[0] == '@') {
+		/* abstract: the length covers exactly the name, as uds-serve binds it */
+		addr.sun_path[0] = 0;
+		addrlen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n);
+	} else {
+		addrlen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 1);
+	}
+}
+
+/* Enough descriptors for n connections: raise the soft limit up to the hard one. */
+static void need_fds(unsigned long n)
+{
+	struct rlimit r;
+	if (getrlimit(RLIMIT_NOFILE, &r) < 0)
+		die(SYS, "getrlimit");
+	if (r.rlim_cur != RLIM_INFINITY && r.rlim_cur < n + 16) {
+		r.rlim_cur = r.rlim_max == RLIM_INFINITY || r.rlim_max > n + 16 ? n + 16 : r.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &r);
+		if (r.rlim_cur < n + 16)
+			die(USAGE, "not enough descriptors allowed (ulimit -Hn)");
+	}
+}
+
+/* A blocking stream connection to the server (the kernel queues it in the backlog). */
+static int dial(void)
+{
+	int fd = socket(AF_UNIX, socktype | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		die(SYS, "socket");
+	while (connect(fd, (struct sockaddr *)&addr, addrlen) < 0)
+		if (errno != EINTR)
+			die(SYS, "connect");
+	return fd;
+}
+
+static void sendall(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			die(SYS, "send");
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+/* What the server should answer to n bytes of p: p itself, or its uppercase. */
+static void expect(char *out, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		out[i] = !echo && p[i] >= 'a' && p[i] <= 'z' ? (char)(p[i] - 32) : p[i];
+}
+
+/* How much of n bytes of p to show in a message: up to the first newline. */
+static int shown(const char *p, size_t n)
+{
+	const char *nl = memchr(p, '\n', n);
+	return (int)(nl ? (size_t)(nl - p) : n);
+}
+
+/* Wait for EOF on stdin: the test's signal to go on. */
+static void wait_stdin_eof(void)
+{
+	char b[256];
+	ssize_t r;
+	while ((r = read(0, b, sizeof b)) != 0)
+		if (r < 0 && errno != EINTR)
+			break;
+}
+
+static int conn[MAXCONN];
+static char got[MAXCONN][LINEMAX];
+static unsigned short gotlen[MAXCONN];
+
+static int hold(unsigned long n, int gate)
+{
+	static struct pollfd pf[MAXCONN];
+	char line[LINEMAX], want[LINEMAX];
+	unsigned long answered = 0, wrong = 0, left = n;
+	if (n < 1 || n > MAXCONN)
+		die(USAGE, "N out of range");
+	need_fds(n);
+	for (unsigned long i = 0; i < n; i++)
+		conn[i] = dial();
+	if (gate) {
+		printf("connected %lu\n", n);
+		fflush(stdout);
+		wait_stdin_eof();
+	}
+	/* every request goes out before any reply is read: all are in flight at once */
+	for (unsigned long i = 0; i < n; i++) {
+		int len = snprintf(line, sizeof line, "hold %lu of %lu\n", i, n);
+		sendall(conn[i], line, (size_t)len);
+		pf[i] = (struct pollfd){ .fd = conn[i], .events = POLLIN };
+	}
+	while (left) {
+		if (poll(pf, n, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			die(SYS, "poll");
+		}
+		for (unsigned long i = 0; i < n; i++) {
+			int len;
+			ssize_t r;
+			if (pf[i].fd < 0 || !pf[i].revents)
+				continue;
+			len = snprintf(line, sizeof line, "hold %lu of %lu\n", i, n);
+			r = recv(conn[i], got[i] + gotlen[i], sizeof got[i] - gotlen[i], MSG_DONTWAIT);
+			if (r < 0 && (errno == EAGAIN || errno == EINTR))
+				continue;
+			if (r > 0) {
+				gotlen[i] = (unsigned short)(gotlen[i] + r);
+				if (gotlen[i] < len && memchr(got[i], '\n', gotlen[i]) == NULL)
+					continue;   /* more to come */
+			}
+			/* a whole line, EOF or an error: judge this connection now */
+			expect(want, line, (size_t)len);
+			if (gotlen[i] == len && !memcmp(got[i], want, (size_t)len)) {
+				answered++;
+			} else {
+				if (++wrong <= 3)
+					fprintf(stderr, "udsload hold: connection %lu: got %d bytes \"%.*s\"\n",
+					        i, gotlen[i], shown(got[i], gotlen[i]), got[i]);
+			}
+			pf[i].fd = -1;
+			left--;
+		}
+	}
+	for (unsigned long i = 0; i < n; i++)
+		close(conn[i]);
+	printf("hold: %lu connected, %lu answered, %lu wrong\n", n, answered, wrong);
+	return answered == n && !wrong ? OK : BAD;
+}
+
+static int seq(unsigned long n)
+{
+	char line[LINEMAX], want[LINEMAX], buf[LINEMAX];
+	for (unsigned long i = 0; i < n; i++) {
+		int fd = dial(), len = snprintf(line, sizeof line, "seq %lu of %lu\n", i, n);
+		size_t have = 0;
+		ssize_t r;
+		sendall(fd, line, (size_t)len);
+		if (shutdown(fd, SHUT_WR) < 0)
+			die(SYS, "shutdown");
+		/* the reply is everything up to the server's close */
+		while (have < sizeof buf && (r = recv(fd, buf + have, sizeof buf - have, 0)) != 0) {
+			if (r < 0) {
+				if (errno == EINTR)
+					continue;
+				die(SYS, "recv");
+			}
+			have += (size_t)r;
+		}
+		close(fd);
+		expect(want, line, (size_t)len);
+		if (have != (size_t)len || memcmp(buf, want, (size_t)len)) {
+			fprintf(stderr, "udsload seq: connection %lu of %lu: got %zu bytes \"%.*s\"\n",
+			        i + 1, n, have, shown(buf, have), buf);
+			printf("seq: %lu of %lu answered\n", i, n);
+			return BAD;
+		}
+	}
+	printf("seq: %lu of %lu answered\n", n, n);
+	return OK;
+}
+
+static char chunk[CHUNK];
+
+static int stall(unsigned long k)
+{
+	static struct pollfd pf[MAXCONN];
+	static long long sent[MAXCONN];
+	long long total = 0, more = 0, last = now_ms();
+	if (k < 1 || k > MAXCONN)
+		die(USAGE, "K out of range");
+	need_fds(k);
+	memset(chunk, 'z', sizeof chunk);
+	for (unsigned long i = 0; i < k; i++) {
+		conn[i] = socket(AF_UNIX, socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		if (conn[i] < 0)
+			die(SYS, "socket");
+		/* a non-blocking connect to a UNIX socket is done or EAGAIN (backlog full) */
+		while (connect(conn[i], (struct sockaddr *)&addr, addrlen) < 0) {
+			if (errno != EAGAIN && errno != EINTR)
+				die(SYS, "connect");
+			poll(NULL, 0, 10);
+		}
+		pf[i] = (struct pollfd){ .fd = conn[i], .events = POLLOUT };
+	}
+	/* push until nothing moves for QUIET_MS: every connection is throttled.
+	   Each send is tried whatever poll says, since a UNIX socket reports
+	   POLLOUT only below a quarter of its buffer but takes data up to all of it. */
+	while (now_ms() - last < QUIET_MS) {
+		for (unsigned long i = 0; i < k; i++) {
+			ssize_t w;
+			while ((w = send(conn[i], chunk, sizeof chunk, MSG_DONTWAIT | MSG_NOSIGNAL)) > 0) {
+				sent[i] += w;
+				total += w;
+				last = now_ms();
+				if (sent[i] >= STALL_CAP) {
+					fprintf(stderr, "udsload stall: connection %lu sent %lld bytes unread: "
+					        "the server is not throttling it\n", i, sent[i]);
+					printf("stall: %lu connections, not throttled\n", k);
+					return BAD;
+				}
+			}
+			if (w < 0 && errno != EAGAIN && errno != EINTR)
+				die(SYS, "send");
+		}
+		if (poll(pf, k, 100) < 0 && errno != EINTR)
+			die(SYS, "poll");
+	}
+	printf("stall: %lu connections blocked after %lld bytes\n", k, total);
+	fflush(stdout);
+	wait_stdin_eof();
+	/* still throttled after all that time? one more try on each */
+	for (unsigned long i = 0; i < k; i++) {
+		ssize_t w = send(conn[i], chunk, sizeof chunk, MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (w > 0)
+			more += w;
+		close(conn[i]);
+	}
+	printf("stall: %lld more bytes taken at the end\n", more);
+	return OK;
+}
+
+static int kill_mid(unsigned long bytes)
+{
+	int fd = dial();
+	long long half = (long long)bytes / 2, sent = 0, rcvd = 0;
+	struct pollfd pf = { .fd = fd, .events = POLLIN | POLLOUT };
+	static char in[CHUNK];
+	memset(chunk, 'k', sizeof chunk);
+	while (sent < half) {
+		if (poll(&pf, 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			die(SYS, "poll");
+		}
+		if (pf.revents & POLLIN) {
+			ssize_t r = recv(fd, in, sizeof in, MSG_DONTWAIT);
+			if (r == 0)
+				die(BAD, "the server closed mid-transfer");
+			if (r > 0)
+				rcvd += r;
+		}
+		if (pf.revents & POLLOUT) {
+			size_t n = half - sent < CHUNK ? (size_t)(half - sent) : CHUNK;
+			ssize_t w = send(fd, chunk, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+			if (w < 0 && errno != EAGAIN && errno != EINTR)
+				die(SYS, "send");
+			if (w > 0)
+				sent += w;
+		}
+		if (pf.revents & (POLLERR | POLLHUP))
+			die(BAD, "the connection broke mid-transfer");
+	}
+	printf("kill-mid: sent %lld of %lu bytes, read %lld, leaving without a close\n",
+	       sent, bytes, rcvd);
+	fflush(stdout);
+	/* no shutdown, no close, no reading the rest: the kernel tears it down */
+	_exit(OK);
+}
+
+/* Datagram i: its size, and its bytes (its number first, then lowercase
+   letters). Sizes spread over 0..DGRAM_MAX; a non-empty one holds its whole
+   number, so that every non-empty reply names the datagram it answers. */
+static size_t dg_make(char *p, unsigned long i)
+{
+	size_t n = (size_t)((i * 7919UL) % (DGRAM_MAX + 1));
+	char head[24];
+	int h = snprintf(head, sizeof head, "dg%lu.", i);
+	if (n && n < sizeof head)
+		n = sizeof head;
+	for (size_t j = 0; j < n; j++)
+		p[j] = j < (size_t)h ? head[j] : (char)('a' + j % 26);
+	return n;
+}
+
+static int dgram(unsigned long n)
+{
+	static char out[DGRAM_MAX + 1], in[DGRAM_MAX + 2], want[DGRAM_MAX + 1];
+	struct sockaddr_un self = { .sun_family = AF_UNIX };
+	unsigned long sent = 0, replies = 0, wrong = 0, gone = 0, unbound = 0;
+	long long quiet;
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	struct pollfd pf = { .fd = fd };
+	if (fd < 0)
+		die(SYS, "socket");
+	/* autobind: the kernel picks an abstract name, the server replies to it */
+	if (bind(fd, (struct sockaddr *)&self, sizeof(sa_family_t)) < 0)
+		die(SYS, "bind");
+	quiet = now_ms();
+	/* send all n, reading replies whenever the kernel makes us wait; after the
+	   last, collect replies until none came for 500 ms */
+	while (sent < n || now_ms() - quiet < 500) {
+		pf.events = POLLIN | (sent < n ? POLLOUT : 0);
+		if (poll(&pf, 1, 100) < 0 && errno != EINTR)
+			die(SYS, "poll");
+		if (pf.revents & POLLIN) {
+			ssize_t r = recv(fd, in, sizeof in - 1, MSG_DONTWAIT);
+			unsigned long i;
+			if (r >= 0) {
+				in[r] = 0;   /* for sscanf */
+				replies++;
+				quiet = now_ms();
+				/* a reply names its datagram; it may be cut, never altered */
+				if (r > 0 && sscanf(in, "DG%lu.", &i) != 1 && sscanf(in, "dg%lu.", &i) != 1)
+					i = n;
+				if (r > 0 && i < n) {
+					size_t len = dg_make(out, i);
+					expect(want, out, len);
+					if ((size_t)r > len || memcmp(in, want, (size_t)r))
+						i = n;
+				}
+				if (r > 0 && i >= n && ++wrong <= 3)
+					fprintf(stderr, "udsload dgram: a reply of %zd bytes matches nothing sent\n", r);
+			}
+		}
+		if (sent < n && (pf.revents & POLLOUT)) {
+			size_t len = dg_make(out, sent);
+			if (sendto(fd, out, len, MSG_DONTWAIT, (struct sockaddr *)&addr, addrlen) >= 0)
+				sent++;
+			else if (errno != EAGAIN && errno != EINTR && errno != ENOBUFS)
+				die(SYS, "sendto");
+			if (sent == n)
+				quiet = now_ms();
+		}
+	}
+	/* senders the server cannot or need not answer */
+	for (unsigned long i = 0; i < 100; i++) {
+		int u = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		size_t len = dg_make(out, i);
+		if (u < 0)
+			die(SYS, "socket");
+		if (i % 2 && bind(u, (struct sockaddr *)&self, sizeof(sa_family_t)) < 0)
+			die(SYS, "bind");
+		/* blocking: these wait for room in the server's queue */
+		if (sendto(u, out, len, 0, (struct sockaddr *)&addr, addrlen) < 0)
+			die(SYS, "sendto");
+		if (i % 2)
+			gone++;     /* bound, and closed before its reply arrives */
+		else
+			unbound++;  /* the server drops it */
+		close(u);
+	}
+	close(fd);
+	printf("dgram: sent %lu (+%lu unbound, +%lu gone), %lu replies, %lu wrong\n",
+	       sent, unbound, gone, replies, wrong);
+	return replies && !wrong ? OK : BAD;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long limit = 30, arg;
+	int gate = 0, opt;
+	while ((opt = getopt(argc, argv, "+egst:")) != -1)
+		switch (opt) {
+		case 'e': echo = 1; break;
+		case 'g': gate = 1; break;
+		case 's': socktype = SOCK_SEQPACKET; break;
+		case 't': limit = number(optarg); break;
+		default: goto usage;
+		}
+	if (argc - optind != 3)
+		goto usage;
+	mode = argv[optind];
+	setaddr(argv[optind + 1]);
+	arg = number(argv[optind + 2]);
+	signal(SIGALRM, ontimeout);
+	signal(SIGPIPE, SIG_IGN);
+	alarm((unsigned)limit);
+	if (!strcmp(mode, "hold"))
+		return hold(arg, gate);
+	if (!strcmp(mode, "seq"))
+		return seq(arg);
+	if (!strcmp(mode, "stall"))
+		return stall(arg);
+	if (!strcmp(mode, "kill-mid"))
+		return kill_mid(arg);
+	if (!strcmp(mode, "dgram"))
+		return dgram(arg);
+usage:
+	fprintf(stderr, "usage: udsload [-egs] [-t SECS] hold|seq|stall|kill-mid|dgram ADDRESS ARG\n");
+	return USAGE;
+}
