@@ -24,6 +24,7 @@ HARD_NEED = @for t in $(1); do command -v $$t >/dev/null 2>&1 || \
 
 # Said before the compiler's own "not found", which would say less.
 hard-need-clang:
+	@$(SETUP) hardening
 	$(call HARD_NEED,clang,clang libclang-rt-14-dev)
 
 # ---- fuzzing --------------------------------------------------------------
@@ -105,7 +106,7 @@ valgrind: valgrind-build
 	$(call HARD_NEED,valgrind,valgrind)
 	@sh test/hardening/suites.sh vg
 
-valgrind-build: $(VG_OUT)/udsbox
+valgrind-build: hard-need-clang $(VG_OUT)/udsbox
 
 $(VG_OUT)/udsbox: $(VG_OBJS)
 	@echo "  LD    $@"; $(VG_CC) $(VG_FLAGS) -o $@ $^
