@@ -355,9 +355,7 @@ int uds_connect_main(int argc, char **argv)
 		case UB_OPT_VERSION: ub_version();
 		default: ub_optfail(&g, argv);
 		}
-	if (g.ind >= argc)
-		ub_die(UB_EXIT_USAGE, "missing address", (char *)0);
-	ub_addr_get(&C.addr, argv[g.ind]);
+	ub_addr_arg(&C.addr, g.ind, argc, argv);
 	doconnect(wait);
 	if (probe) {
 		close(C.fd);

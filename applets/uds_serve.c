@@ -700,9 +700,7 @@ int uds_serve_main(int argc, char **argv)
 		case UB_OPT_VERSION: ub_version();
 		default: ub_optfail(&g, argv);
 		}
-	if (g.ind >= argc)
-		ub_die(UB_EXIT_USAGE, "missing address", (char *)0);
-	ub_addr_get(&S.addr, argv[g.ind]);
+	ub_addr_arg(&S.addr, g.ind, argc, argv);
 	if (g.ind + 1 < argc)
 		S.prog = argv + g.ind + 1;
 	if (S.prog && S.type == SOCK_DGRAM)

@@ -160,6 +160,19 @@ static void nonblock(int fd, int on)
 	ioctl(fd, FIONBIO, &ioc);
 }
 
+/* A new connection in slot s: its line sent, its write side shut, watched. */
+static void launch(int ep, struct slot *s, unsigned i)
+{
+	struct epoll_event e = { .events = EPOLLIN, .data.u32 = i };
+	s->fd = dial();
+	mkline(s);
+	writeall(s);
+	shutdown(s->fd, SHUT_WR);
+	nonblock(s->fd, 1);
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, s->fd, &e) < 0)
+		die("epoll_ctl");
+}
+
 static void mode_conn(void)
 {
 	int ep = epoll_create1(EPOLL_CLOEXEC);
@@ -172,14 +185,7 @@ static void mode_conn(void)
 	end = t0 + secs;
 	for (int i = 0; i < k; i++) {
 		struct slot *s = &slots[i];
-		struct epoll_event e = { .events = EPOLLIN, .data.u32 = (unsigned)i };
-		s->fd = dial();
-		mkline(s);
-		writeall(s);
-		shutdown(s->fd, SHUT_WR);
-		nonblock(s->fd, 1);
-		if (epoll_ctl(ep, EPOLL_CTL_ADD, s->fd, &e) < 0)
-			die("epoll_ctl");
+		launch(ep, s, (unsigned)i);
 	}
 	int left = k;
 	for (;;) {
@@ -195,7 +201,6 @@ static void mode_conn(void)
 		}
 		for (int j = 0; j < n; j++) {
 			struct slot *s = &slots[ev[j].data.u32];
-			struct epoll_event e = { .events = EPOLLIN, .data.u32 = ev[j].data.u32 };
 			if (!slurp(s))
 				continue;
 			check(s);
@@ -205,13 +210,7 @@ static void mode_conn(void)
 				continue;
 			}
 			done++;
-			s->fd = dial();
-			mkline(s);
-			writeall(s);
-			shutdown(s->fd, SHUT_WR);
-			nonblock(s->fd, 1);
-			if (epoll_ctl(ep, EPOLL_CTL_ADD, s->fd, &e) < 0)
-				die("epoll_ctl");
+			launch(ep, s, ev[j].data.u32);
 		}
 	}
 	fprintf(stderr, "loadgen conn: %lu connections in %.2f s, %d in flight\n", done, secs, k);

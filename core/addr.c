@@ -27,6 +27,14 @@ void ub_addr_get(struct ub_addr *a, const char *s)
 	a->len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 1);
 }
 
+/* The ADDRESS operand of an applet, after its options. */
+void ub_addr_arg(struct ub_addr *a, int ind, int argc, char *const *argv)
+{
+	if (ind >= argc)
+		ub_die(UB_EXIT_USAGE, "missing address", (char *)0);
+	ub_addr_get(a, argv[ind]);
+}
+
 int ub_socktype(const char *s)
 {
 	if (!strcmp(s, "stream")) return SOCK_STREAM;

@@ -67,6 +67,7 @@ struct ub_addr {
 	int abstract;
 };
 void ub_addr_get(struct ub_addr *a, const char *s);   /* dies 100 on bad input */
+void ub_addr_arg(struct ub_addr *a, int ind, int argc, char *const *argv);
 int ub_socktype(const char *s);                       /* -T argument, dies 100 */
 void ub_addr_fmt(char *buf, const struct sockaddr_un *sa, socklen_t len);
 
