@@ -11,6 +11,10 @@ export SHUNIT2
 [ -x "$UDSBOX" ] || { echo "test/run.sh: no binary at build/$target/udsbox" >&2; exit 1; }
 [ -r "$SHUNIT2" ] || { echo "test/run.sh: shunit2 not found (run toolchain/setup)" >&2; exit 1; }
 
+# every suite starts with default signal dispositions (see test/tools/sigdfl.c)
+sh "$top/test/tools/build.sh" "$top/build/tools" || exit 1
+SIGDFL=$top/build/tools/sigdfl
+
 out=$top/build/$target/test-results
 mkdir -p "$out"
 pass=0 fail=0 skip=0
@@ -20,7 +24,7 @@ for suite in ${SUITES:-$top/test/*.test}; do
 	export COUNTS
 	rm -f "$COUNTS"
 	echo "== $target: $name${RUNNER:+ (under $RUNNER)}"
-	sh "$suite"
+	"$SIGDFL" sh "$suite"
 	rc=$?
 	if [ -s "$COUNTS" ]; then
 		read -r p f s <"$COUNTS"
