@@ -47,6 +47,7 @@ static struct {
 	struct ub_addr addr;
 	int type, lfd, ep, sigr, sigw, service, accepting, created, nrules;
 	int needcred;             /* does anything use the client's credentials? */
+	int starved;              /* accept failed for want of resources; warned */
 	unsigned maxconn, maxuid;
 	unsigned long idle;
 	unsigned long long paused, nextidle;
@@ -236,13 +237,16 @@ static void do_accept(void)
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
 			if (errno != EAGAIN) {
-				/* out of descriptors or memory: rest, never spin */
-				ub_warnsys("unable to accept", (char *)0);
+				/* out of descriptors or memory: rest, never spin, warn once */
+				if (!S.starved)
+					ub_warnsys("unable to accept", (char *)0);
+				S.starved = 1;
 				S.paused = ub_now() + 100;
 				listening(0);
 			}
 			return;
 		}
+		S.starved = 0;
 		n = 0;
 		memset(&cr, 0, sizeof cr);
 		if (S.needcred) {

@@ -9,7 +9,7 @@
  *                        half-close, read the reply up to EOF, check it, close
  *   stall ADDRESS K      K connections that send lowercase bytes and never read,
  *                        until the server stops taking them (nothing moves for
- *                        1.5 s); fails if one of them gets 64 MiB through
+ *                        2 s); fails if one of them gets 64 MiB through
  *                        (the server buffers without bound); then holds them
  *                        until EOF on stdin
  *   kill-mid ADDRESS BYTES  send half of BYTES while reading the replies, then
@@ -51,7 +51,7 @@
 #define LINEMAX    64              /* one request line of hold and seq */
 #define CHUNK      65536           /* one write of stall and kill-mid */
 #define STALL_CAP  (64LL << 20)    /* bytes one stalled connection may send */
-#define QUIET_MS   1500            /* stall: nothing moved this long = blocked */
+#define QUIET_MS   2000            /* stall: nothing moved this long = blocked */
 #define DGRAM_MAX  70000           /* largest datagram sent (above the server's 64 KiB) */
 
 enum { OK = 0, BAD = 1, USAGE = 2, TIMEOUT = 3, SYS = 111 };
