@@ -30,8 +30,8 @@ static long ref_field(const char *l, size_t n, int i, const char **f)
 	return (long)((c ? c : end) - p);
 }
 
-/* An id field: 1 to 11 bytes whose text (to a NUL, as the C string it is
-   copied into) is 1 or more digits, at most 0xfffffffe. */
+/* An id field: 1 to 11 bytes, all digits (a NUL is no digit), at most
+   0xfffffffe. */
 static int ref_num(const char *l, size_t n, int i, long *v)
 {
 	const char *f;
@@ -40,9 +40,7 @@ static int ref_num(const char *l, size_t n, int i, long *v)
 	size_t d;
 	if (k <= 0 || k > 11)
 		return -1;
-	d = strnlen(f, (size_t)k);
-	if (!d)
-		return -1;
+	d = (size_t)k;
 	for (size_t j = 0; j < d; j++) {
 		if (f[j] < '0' || f[j] > '9')
 			return -1;

@@ -25,13 +25,13 @@ static int ref_digits(const char *s, unsigned base, unsigned long *v)
 	return 0;
 }
 
-/* SECS[.FRAC], at least one digit, SECS <= 4000000; ms rounded up. */
+/* SECS[.FRAC], at least one digit; ms rounded up, at most INT_MAX. */
 static int ref_duration(const char *s, unsigned long *ms)
 {
 	unsigned long long sec = 0, frac = 0;
 	int any = 0, nf = 0, up = 0;
 	for (; *s >= '0' && *s <= '9'; s++, any = 1)
-		if ((sec = sec * 10 + (unsigned)(*s - '0')) > 4000000)
+		if ((sec = sec * 10 + (unsigned)(*s - '0')) > 2147483)
 			return -1;
 	if (*s == '.') {
 		for (s++; *s >= '0' && *s <= '9'; s++, any = 1, nf++) {
@@ -44,6 +44,8 @@ static int ref_duration(const char *s, unsigned long *ms)
 	for (; nf < 3; nf++)
 		frac *= 10;
 	if (*s || !any)
+		return -1;
+	if (sec * 1000 + frac + (unsigned)up > INT_MAX)
 		return -1;
 	*ms = (unsigned long)(sec * 1000 + frac + (unsigned)up);
 	return 0;
