@@ -27,7 +27,9 @@ asan)
 	;;
 vg)
 	rm -rf build/vg/links
-	RUNNER=$top/test/hardening/vgrun sh test/run.sh vg
+	# valgrind 3.19 leaves its own log open for the PROG uds-connect execs (see
+	# vgrun); the one test that lists PROG's descriptors is told to allow it
+	HARNESS_FDS="$top/build/vg/reports/" RUNNER=$top/test/hardening/vgrun sh test/run.sh vg
 	rc=$?
 	;;
 *)
