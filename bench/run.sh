@@ -504,7 +504,7 @@ case " $SECTIONS " in *" builtin "*)
 esac
 case " $SECTIONS " in *" bulk "*)
 	head_ "2c. Bulk: $((BULK / 1048576)) MiB of base64 text (mixed case) through the service, \`uds-connect P <file >/dev/null\`, reply checked once; wall time, ratio vs the reference"
-	row bk.u "uds-serve (upper, a byte at a time)" s bk.r
+	row bk.u "uds-serve (upper, a word at a time)" s bk.r
 	row bk.r "ref_server (upper, a byte at a time, -O2)" s bk.r
 	row bk.w "ref_server -w (upper, a word at a time: SWAR)" s bk.r
 	row bk.e "uds-serve -I echo (no transform: the ceiling)" s bk.r ;;
@@ -560,7 +560,7 @@ case " $SECTIONS " in *" arm "*)
 	row cpu.arm.cc.u "server CPU per connection (qemu-arm): uds-serve" µs cpu.arm.cc.r
 	row cpu.arm.cc.r "server CPU per connection (qemu-arm): ref_server.arm" µs cpu.arm.cc.r
 	row cpu.arm.cc.q "server CPU per connection (qemu-arm): ref_server.arm -p" µs cpu.arm.cc.r
-	row arm.bk.u "bulk $((BULK / 1048576)) MiB text: uds-serve (upper, a byte at a time)" s arm.bk.r
+	row arm.bk.u "bulk $((BULK / 1048576)) MiB text: uds-serve (upper, a word at a time)" s arm.bk.r
 	row arm.bk.r "bulk: ref_server.arm (upper, a byte at a time)" s arm.bk.r
 	row arm.bk.w "bulk: ref_server.arm -w (upper, SWAR, 4 bytes a step)" s arm.bk.r
 	row arm.bk.e "bulk: uds-serve -I echo (no transform: the ceiling)" s arm.bk.r
