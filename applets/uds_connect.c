@@ -144,22 +144,23 @@ static void want(struct pollfd *pf, const struct pump *p)
 		pf[p->outsock ? 1 : 2].events |= POLLOUT;
 }
 
-static int poll_idle(struct pollfd *pf, int n)
+/* Wait for pf; linger >= 0 is a wait of its own (dgram replies after EOF),
+   else -t bounds the wait and its expiry ends the session. */
+static void poll_idle(struct pollfd *pf, int n, int linger)
 {
-	int r, ms = -1;
-	if (C.idle) {
+	int r, ms = linger;
+	if (linger < 0 && C.idle) {
 		unsigned long long now = ub_now();
 		ms = now >= C.last + C.idle ? 0 : (int)(C.last + C.idle - now);
 	}
 	do r = poll(pf, (nfds_t)n, ms); while (r < 0 && errno == EINTR);
 	if (r < 0)
 		ub_diesys(UB_EXIT_SYS, "unable to poll", (char *)0);
-	if (!r && C.idle) {
+	if (!r && linger < 0 && C.idle) {
 		if (ub_verbosity)
 			ub_putfd(2, (const char *[]){ ub_prog, ": fatal: idle timeout", 0 });
 		finish(UB_EXIT_NOSERVER, "idle timeout");
 	}
-	return r;
 }
 
 static void __attribute__((noreturn)) relay_stream(void)
@@ -198,7 +199,7 @@ static void __attribute__((noreturn)) relay_stream(void)
 		} while (moved);
 		want(pf, &a);
 		want(pf, &b);
-		poll_idle(pf, 3);
+		poll_idle(pf, 3, -1);
 		if (pf[0].revents)
 			a.inrdy = 1;
 		if (pf[1].revents & (POLLIN | POLLHUP | POLLERR))
@@ -221,7 +222,7 @@ static void __attribute__((noreturn)) relay_msgs(void)
 		struct pollfd pf[2] = { { .fd = 0 }, { .fd = C.fd, .events = POLLIN } };
 		unsigned char *nl = have ? memchr(lb, '\n', have) : 0;
 		size_t mlen = nl ? (size_t)(nl - lb) + 1 : (have == UB_IOBUF || (ineof && have)) ? have : 0;
-		int ms = -1, r;
+		int ms = -1;
 		if (mlen)
 			pf[1].events |= POLLOUT;
 		else if (!ineof)
@@ -238,12 +239,7 @@ static void __attribute__((noreturn)) relay_msgs(void)
 				finish(0, 0);
 			ms = (int)(lingerstart + lim - now);
 		}
-		if (ms >= 0) {
-			do r = poll(pf, 2, ms); while (r < 0 && errno == EINTR);
-			if (r < 0)
-				ub_diesys(UB_EXIT_SYS, "unable to poll", (char *)0);
-		} else
-			poll_idle(pf, 2);
+		poll_idle(pf, 2, ms);
 		if (pf[1].revents & (POLLIN | POLLHUP | POLLERR)) {
 			ssize_t n = recv(C.fd, rb, sizeof ub_scratch - UB_IOBUF, MSG_DONTWAIT);
 			if (n > 0) {
@@ -285,7 +281,7 @@ static void __attribute__((noreturn)) runprog(char **prog)
 	static char lpath[16 + UB_PATHMAX], rpath[16 + UB_PATHMAX];
 	static const char *const drop[] = { "PROTO", "IPCLOCALPATH", "IPCREMOTEPATH", 0 };
 	int fd = fcntl(C.fd, F_DUPFD_CLOEXEC, 8);
-	fcntl(C.fd, F_SETFL, fcntl(C.fd, F_GETFL) & ~O_NONBLOCK);
+	ub_nonblock(C.fd, 0);   /* PROG gets the blocking socket it expects */
 	if (fd < 0 || dup2(fd, 6) < 0 || dup2(fd, 7) < 0)
 		ub_diesys(UB_EXIT_SYS, "unable to set up fds 6 and 7", (char *)0);
 	ub_env_init(drop);

@@ -536,7 +536,7 @@ static void cloexec_all(void)
 
 static void setup_signals(void)
 {
-	struct sigaction sa = { .sa_handler = SIG_DFL };
+	struct sigaction sa = { .sa_handler = onsig, .sa_flags = SA_RESTART };
 	sigset_t none;
 	int p[2];
 	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
@@ -548,8 +548,6 @@ static void setup_signals(void)
 	for (int s = 1; s < _NSIG; s++)
 		if (s != SIGKILL && s != SIGSTOP)
 			ub_sigdefault(s);
-	sa.sa_handler = onsig;
-	sa.sa_flags = SA_RESTART;
 	sigfillset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, 0);
 	sigaction(SIGINT, &sa, 0);
@@ -734,7 +732,7 @@ int uds_serve_main(int argc, char **argv)
 			S.ino = st.ino;
 		}
 	}
-	ub_nonblock(S.lfd);
+	ub_nonblock(S.lfd, 1);
 	ub_atexit = cleanup;
 	if (S.pidfile)
 		writepid();

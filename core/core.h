@@ -83,7 +83,7 @@ ssize_t ub_read(int fd, void *buf, size_t n);
 int ub_writeall(int fd, const void *buf, size_t n);
 ssize_t ub_send(int fd, const void *buf, size_t n);  /* non-blocking, no SIGPIPE */
 int ub_waitfd(int fd, short ev, int ms);
-void ub_nonblock(int fd);
+void ub_nonblock(int fd, int on);
 void ub_stdfds(void);
 
 /* sys.c: raw system calls */

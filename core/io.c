@@ -48,9 +48,10 @@ int ub_waitfd(int fd, short ev, int ms)
 	return r;
 }
 
-void ub_nonblock(int fd)
+void ub_nonblock(int fd, int on)
 {
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	int fl = fcntl(fd, F_GETFL);
+	fcntl(fd, F_SETFL, on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK);
 }
 
 /* Make sure 0, 1 and 2 are open, so no socket of ours ever lands on them. */
