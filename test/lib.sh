@@ -256,3 +256,21 @@ oneTimeTearDown() {
 	[ -n "${COUNTS:-}" ] && echo "${__shunit_testsPassed:-0} ${__shunit_testsFailed:-0} $SKIPPED" >"$COUNTS"
 	return 0
 }
+
+# cpu_ticks PID: the CPU time PID has used so far (user + system), in clock ticks.
+cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $12 + $13 }'; }
+
+# assert_idle PID WHAT [SECS]: PID, which should be waiting (in poll, epoll_wait,
+# read...), uses no CPU over SECS seconds (default 1). One tick is allowed for
+# the accounting's granularity; a process that spins uses every tick there is.
+assert_idle() {
+	_ai1=$(cpu_ticks "$1")
+	sleep "${3:-1}"
+	_ai2=$(cpu_ticks "$1")
+	if [ -z "$_ai1" ] || [ -z "$_ai2" ]; then
+		fail "$2: process $1 is gone"
+		return 1
+	fi
+	assertTrue "$2: $((_ai2 - _ai1)) ticks of CPU in ${3:-1} s while it should wait (at $(getconf CLK_TCK) Hz)" \
+		"[ $((_ai2 - _ai1)) -le 1 ]"
+}
