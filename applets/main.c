@@ -43,8 +43,40 @@ static const char *base(const char *s)
 	return *s == '-' ? s + 1 : s;
 }
 
+/* DIR/NAME and DIR/NAME.new for applet i; 0, or -1 if too long. */
+static int names(const char *dir, size_t i, char *dst, char *tmp)
+{
+	size_t dl = strlen(dir), nl = strlen(applets[i].name);
+	if (dl + nl + 8 > PATH_MAX)
+		return -1;
+	memcpy(dst, dir, dl);
+	dst[dl] = '/';
+	memcpy(dst + dl + 1, applets[i].name, nl + 1);
+	memcpy(tmp, dst, dl + nl + 1);
+	memcpy(tmp + dl + nl + 1, ".new", 5);
+	return 0;
+}
+
+/* A symlink, or nothing: the only things --install may replace. */
+static int ours(const char *path)
+{
+	char c;
+	return readlink(path, &c, 1) >= 0 || errno == ENOENT;
+}
+
+/* Remove the links made aside for applets from..to-1. */
+static void undo(const char *dir, size_t from, size_t to)
+{
+	char dst[PATH_MAX], tmp[PATH_MAX];
+	for (; from < to; from++)
+		if (!names(dir, from, dst, tmp))
+			unlink(tmp);
+}
+
 /* DIR/NAME -> the absolute path of this binary, replacing a symlink but never
-   any other kind of file. The new link is made aside, then renamed over. */
+   any other kind of file. Everything is checked before anything changes; the
+   new links are made aside (DIR/NAME.new, itself only ever a symlink of a
+   run that was cut short), and renamed over only once all are made. */
 static void install(const char *dir)
 {
 	char self[PATH_MAX], dst[PATH_MAX], tmp[PATH_MAX];
@@ -52,28 +84,27 @@ static void install(const char *dir)
 	if (n <= 0)
 		ub_diesys(UB_EXIT_SYS, "unable to read /proc/self/exe", (char *)0);
 	self[n] = 0;
-	for (size_t i = 0; i < NAPPLETS; i++) {
-		size_t dl = strlen(dir), nl = strlen(applets[i].name);
-		if (dl + nl + 8 > sizeof dst)
-			ub_die(UB_EXIT_USAGE, "directory name too long", (char *)0);
-		memcpy(dst, dir, dl);
-		dst[dl] = '/';
-		memcpy(dst + dl + 1, applets[i].name, nl + 1);
-		/* readlink tells a symlink (ok), nothing (ok) and anything else (EINVAL) */
-		if (readlink(dst, tmp, 1) < 0 && errno != ENOENT) {
-			errno = EEXIST;
-			ub_diesys(UB_EXIT_SYS, "unable to replace ", dst, ": not a symlink", (char *)0);
+	for (int phase = 0; phase < 3; phase++)
+		for (size_t i = 0; i < NAPPLETS; i++) {
+			if (names(dir, i, dst, tmp))
+				ub_die(UB_EXIT_USAGE, "directory name too long", (char *)0);
+			if (phase == 0) {
+				const char *bad = !ours(dst) ? dst : !ours(tmp) ? tmp : 0;
+				if (bad) {
+					errno = EEXIST;
+					ub_diesys(UB_EXIT_SYS, "unable to replace ", bad, ": not a symlink", (char *)0);
+				}
+			} else if (phase == 1) {
+				unlink(tmp);   /* a symlink, or nothing: checked above */
+				if (symlink(self, tmp) < 0) {
+					undo(dir, 0, i);
+					ub_diesys(UB_EXIT_SYS, "unable to symlink ", tmp, (char *)0);
+				}
+			} else if (rename(tmp, dst) < 0) {
+				undo(dir, i, NAPPLETS);
+				ub_diesys(UB_EXIT_SYS, "unable to rename ", tmp, " to ", dst, (char *)0);
+			}
 		}
-		memcpy(tmp, dst, dl + nl + 1);
-		memcpy(tmp + dl + nl + 1, ".new", 5);
-		unlink(tmp);
-		if (symlink(self, tmp) < 0)
-			ub_diesys(UB_EXIT_SYS, "unable to symlink ", tmp, (char *)0);
-		if (rename(tmp, dst) < 0) {
-			unlink(tmp);
-			ub_diesys(UB_EXIT_SYS, "unable to rename ", tmp, " to ", dst, (char *)0);
-		}
-	}
 }
 
 static int box(int argc, char **argv)

@@ -21,15 +21,29 @@ static const char usage[] =
 
 static struct {
 	struct ub_addr addr, local;
+	struct ub_entry lent;     /* the -b file, removed at exit if still ours */
 	int fd, type, haslocal;
 	unsigned long idle;
 	unsigned long long last, sent, recvd;
 } C;
 
+/* A server may look at our bound name only when it gets to accept us, so the
+   file stays until we end, by any way but exec: then it goes, if ours. */
+static void unbind(void)
+{
+	ub_entry_remove(&C.lent);
+}
+
+static void onsig(int sig)
+{
+	unbind();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 static void __attribute__((noreturn)) finish(int code, const char *how)
 {
-	if (C.haslocal && !C.local.abstract && C.type == SOCK_DGRAM)
-		unlink(C.local.text);
+	unbind();
 	if (ub_verbosity > 1) {
 		char s[24], r[24];
 		ub_fmtu(s, (unsigned long)C.sent);
@@ -199,6 +213,11 @@ static void __attribute__((noreturn)) relay_stream(void)
 		} while (moved);
 		want(pf, &a);
 		want(pf, &b);
+		/* an end we wait for nothing from leaves the set: a pipe at EOF
+		   would report POLLHUP for ever */
+		for (int k = 0; k < 3; k++)
+			if (!pf[k].events)
+				pf[k].fd = -1;
 		poll_idle(pf, 3, -1);
 		if (pf[0].revents)
 			a.inrdy = 1;
@@ -233,6 +252,8 @@ static void __attribute__((noreturn)) relay_msgs(void)
 				shutdown(C.fd, SHUT_WR);
 			lingerstart = ub_now();
 		}
+		if (!pf[0].events)
+			pf[0].fd = -1;   /* a pipe at EOF would report POLLHUP for ever */
 		if (shut && C.type == SOCK_DGRAM) {
 			unsigned long long lim = C.idle ? C.idle : DGRAM_LINGER, now = ub_now();
 			if (nrecvd >= nsent || now - lingerstart >= lim)
@@ -242,7 +263,11 @@ static void __attribute__((noreturn)) relay_msgs(void)
 		poll_idle(pf, 2, ms);
 		if (pf[1].revents & (POLLIN | POLLHUP | POLLERR)) {
 			ssize_t n = recv(C.fd, rb, sizeof ub_scratch - UB_IOBUF, MSG_DONTWAIT);
-			if (n > 0) {
+			if (n < 0 && errno == ECONNRESET && C.type == SOCK_SEQPACKET)
+				/* the server closed with our messages unread: the kernel
+				   says so before the replies it had sent; read on */
+				continue;
+			if (n > 0 || (!n && C.type == SOCK_DGRAM)) {   /* an empty datagram is a message */
 				outall(rb, (size_t)n);
 				C.recvd += (unsigned long long)n;
 				nrecvd++;
@@ -303,7 +328,7 @@ static void doconnect(unsigned long wait)
 	if (C.fd < 0)
 		ub_diesys(UB_EXIT_SYS, "unable to create socket", (char *)0);
 	if (C.haslocal) {
-		if (ub_bind_local(C.fd, &C.local) < 0)
+		if (ub_bind_local(C.fd, &C.local, &C.lent) < 0)
 			ub_diesys(UB_EXIT_SYS, "unable to bind ", C.local.text, (char *)0);
 	} else if (C.type == SOCK_DGRAM) {
 		struct sockaddr_un sa = { .sun_family = AF_UNIX };   /* autobind: an abstract name */
@@ -318,17 +343,12 @@ static void doconnect(unsigned long wait)
 		if (busy && !wait)
 			end = C.idle ? start + C.idle : ~0ULL;
 		if (now >= end) {
-			if (C.haslocal && !C.local.abstract)
-				unlink(C.local.text);
 			errno = e;
 			ub_diesys(UB_EXIT_NOSERVER, "unable to connect to ", C.addr.text, (char *)0);
 		}
 		poll(0, 0, (int)(end - now < delay ? end - now : delay));
 		delay = delay < 100 ? delay * 2 : 200;
 	}
-	/* a stream peer keeps our name once connected; the file is not needed */
-	if (C.haslocal && !C.local.abstract && C.type != SOCK_DGRAM)
-		unlink(C.local.text);
 	ub_info("connected to ", C.addr.text, (char *)0);
 }
 
@@ -352,13 +372,21 @@ int uds_connect_main(int argc, char **argv)
 		default: ub_optfail(&g, argv);
 		}
 	ub_addr_arg(&C.addr, g.ind, argc, argv);
+	ub_atexit = unbind;
+	if (C.haslocal) {
+		signal(SIGTERM, onsig);
+		signal(SIGINT, onsig);
+		signal(SIGHUP, onsig);
+	}
 	doconnect(wait);
 	if (probe) {
 		close(C.fd);
 		finish(0, 0);
 	}
-	if (g.ind + 1 < argc)
+	if (g.ind + 1 < argc) {
+		unbind();   /* PROG has the connection; nobody would remove the file after it */
 		runprog(argv + g.ind + 1);
+	}
 	signal(SIGPIPE, SIG_IGN);
 	C.last = ub_now();
 	if (C.type == SOCK_STREAM)

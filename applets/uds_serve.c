@@ -11,12 +11,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <limits.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include "../core/core.h"
+
+int renameat(int, const char *, int, const char *);   /* from <stdio.h>, which we keep out */
 
 static const char usage[] =
 	"usage: uds-serve [-qv] [-B] [-P PIDFILE] [-1] [-n FD] [-c MAX] [-C MAX] [-b BACKLOG]\n"
@@ -45,7 +49,12 @@ static unsigned nfree, hiwater, nconn;
 
 static struct {
 	struct ub_addr addr;
-	int type, lfd, ep, sigr, sigw, service, accepting, created, nrules;
+	struct ub_entry sock, pidf;   /* the socket file and the pidfile we made */
+	struct ub_file self;          /* our own socket file (dgram: never answer it) */
+	struct sockaddr_un me;        /* our own address (dgram: never answer it) */
+	socklen_t melen;
+	int type, lfd, ep, sigr, sigw, service, accepting, nrules;
+	int looping;              /* the event loop runs: signals can wait for it */
 	int needcred;             /* does anything use the client's credentials? */
 	int starved;              /* accept failed for want of resources; warned */
 	unsigned maxconn, maxuid;
@@ -55,8 +64,7 @@ static struct {
 	char **prog;
 	const char *progpath;     /* PROG found in PATH once, at start */
 	const char *pidfile;
-	unsigned long long dev, ino;
-	struct { char isgid; long id; } rules[UB_MAXRULES];
+	struct { char isgid; unsigned id; } rules[UB_MAXRULES];
 } S;
 
 /* Pending replies for slow readers live in a few fixed slots of the shared
@@ -65,11 +73,17 @@ static struct {
 #define POOL (ub_scratch + UB_IOBUF)
 static unsigned char slotused[UB_PENDSLOTS];
 
+static void cleanup(void);
+
 static void onsig(int sig)
 {
 	int e = errno;
-	if (getpid() != S.mainpid) {
-		/* a vforked child before its exec: act as the default would */
+	if (getpid() != S.mainpid
+	    || (!S.looping && (sig == SIGTERM || sig == SIGINT || sig == SIGQUIT))) {
+		/* a vforked child before its exec, or a start-up that may be
+		   blocked (a full readiness pipe) with no loop to read the queue:
+		   end as the default would, leaving no file of ours behind */
+		cleanup();
 		signal(sig, SIG_DFL);
 		kill(getpid(), sig);   /* not raise(): a vfork child shares the thread data */
 	} else {
@@ -79,10 +93,16 @@ static void onsig(int sig)
 	errno = e;
 }
 
-static void epctl(int op, int fd, unsigned ev, unsigned id)
+static int epctl(int op, int fd, unsigned ev, unsigned id)
 {
 	struct epoll_event e = { .events = ev, .data.u32 = id };
-	if (epoll_ctl(S.ep, op, fd, &e) < 0 && op != EPOLL_CTL_DEL)
+	return epoll_ctl(S.ep, op, fd, &e);
+}
+
+/* The server's own descriptors: without them there is no serving. */
+static void epctl_own(int op, int fd, unsigned ev, unsigned id)
+{
+	if (epctl(op, fd, ev, id) < 0)
 		ub_diesys(UB_EXIT_SYS, "unable to control epoll", (char *)0);
 }
 
@@ -91,7 +111,7 @@ static void listening(int on)
 	if (on == S.accepting)
 		return;
 	S.accepting = on;
-	epctl(EPOLL_CTL_MOD, S.lfd, on ? EPOLLIN : 0, ID_LISTEN);
+	epctl_own(EPOLL_CTL_MOD, S.lfd, on ? EPOLLIN : 0, ID_LISTEN);
 }
 
 static void resume(void)
@@ -102,13 +122,10 @@ static void resume(void)
 
 static void cleanup(void)
 {
-	struct ub_file st;
 	if (getpid() != S.mainpid)
 		return;   /* a child that failed to exec: the files are not its own */
-	if (S.created && !ub_lstat(S.addr.text, &st) && st.dev == S.dev && st.ino == S.ino)
-		unlink(S.addr.text);
-	if (S.pidfile)
-		unlink(S.pidfile);
+	ub_entry_remove(&S.sock);
+	ub_entry_remove(&S.pidf);
 }
 
 static void killchildren(void)
@@ -156,7 +173,7 @@ static int allowed(const struct ucred *cr)
 	if (!S.nrules)
 		return 1;
 	for (int i = 0; i < S.nrules; i++)
-		if (S.rules[i].isgid ? (long)cr->gid == S.rules[i].id : (long)cr->uid == S.rules[i].id)
+		if ((S.rules[i].isgid ? cr->gid : cr->uid) == S.rules[i].id)
 			return 1;
 	return 0;
 }
@@ -270,7 +287,11 @@ static void do_accept(void)
 			S.nextidle = ub_now() + S.idle;
 		conns[i] = (struct conn){ .last = S.idle ? ub_now() : 0, .pid = cr.pid, .uid = cr.uid,
 			.fd = fd, .state = BUILTIN, .slot = NOSLOT };
-		epctl(EPOLL_CTL_ADD, fd, EPOLLIN | EPOLLRDHUP, i);
+		if (epctl(EPOLL_CTL_ADD, fd, EPOLLIN | EPOLLRDHUP, i) < 0) {
+			/* out of epoll watches (ENOSPC) or memory: refuse this one */
+			ub_warnsys("unable to watch a client", (char *)0);
+			conn_free(i);
+		}
 	}
 }
 
@@ -310,11 +331,34 @@ static int freeslot(void)
    messages must go whole), the data is only peeked at, and consumed as far
    as the reply went out: a client that does not read then waits in the
    kernel's buffers, and holds nothing the others need. */
-static void serve_conn(unsigned i, unsigned ev)
+/* Wait for the client to be writable (ev EPOLLOUT) or readable again; a
+   connection whose watch cannot be changed is closed, never left spinning. */
+static void watch(unsigned i, unsigned ev)
+{
+	if (epctl(EPOLL_CTL_MOD, conns[i].fd, ev, i) < 0)
+		conn_free(i);
+}
+
+/* A seqpacket read: 0 is an empty message or the end, which only the
+   credentials tell apart (SO_PASSCRED, inherited from the listening socket,
+   puts them on every message; the end has none). */
+static ssize_t seqread(int fd, size_t n, int flags, int *eof)
+{
+	union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(struct ucred))]; } cm;
+	struct iovec iov = { SCRATCH, n };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &cm,
+		.msg_controllen = sizeof cm };
+	struct ucred cr;
+	ssize_t r = ub_recvmsg(fd, &m, flags | MSG_CMSG_CLOEXEC);
+	*eof = r == 0 && !ub_cmsg(&m, &cr);
+	return r;
+}
+
+static void serve_conn(unsigned i)
 {
 	struct conn *c = &conns[i];
 	ssize_t r, w;
-	int slot = -1, peek = 0;
+	int slot = -1, peek = 0, eof = 0;
 	if (c->slot != NOSLOT) {
 		w = ub_send(c->fd, POOL + (size_t)c->slot * UB_PENDSIZE + c->off, c->len);
 		if (w < 0) {
@@ -329,13 +373,13 @@ static void serve_conn(unsigned i, unsigned ev)
 			return;
 		slotused[c->slot] = 0;
 		c->slot = NOSLOT;
-		epctl(EPOLL_CTL_MOD, c->fd, EPOLLIN | EPOLLRDHUP, i);
+		watch(i, EPOLLIN | EPOLLRDHUP);
 		return;
 	}
 	if (c->blocked) {
 		/* the client reads again: so may we */
 		c->blocked = 0;
-		epctl(EPOLL_CTL_MOD, c->fd, EPOLLIN | EPOLLRDHUP, i);
+		watch(i, EPOLLIN | EPOLLRDHUP);
 		return;
 	}
 	if (S.service != DISCARD) {
@@ -344,15 +388,19 @@ static void serve_conn(unsigned i, unsigned ev)
 		peek = slot < 0;
 	}
 	/* seqpacket never parks, so its messages may fill the whole scratch area */
-	r = recv(c->fd, SCRATCH, S.type == SOCK_SEQPACKET ? sizeof ub_scratch
-	         : S.service == DISCARD || peek ? UB_IOBUF : UB_PENDSIZE,
-	         MSG_DONTWAIT | (peek ? MSG_PEEK : 0));
+	if (S.type == SOCK_SEQPACKET)
+		r = seqread(c->fd, sizeof ub_scratch, MSG_DONTWAIT | (peek ? MSG_PEEK : 0), &eof);
+	else {
+		r = recv(c->fd, SCRATCH, S.service == DISCARD || peek ? UB_IOBUF : UB_PENDSIZE,
+		         MSG_DONTWAIT | (peek ? MSG_PEEK : 0));
+		eof = !r;
+	}
 	if (r < 0) {
 		if (errno != EAGAIN && errno != EINTR)
 			conn_free(i);
 		return;
 	}
-	if (!r && (S.type != SOCK_SEQPACKET || (ev & (EPOLLRDHUP | EPOLLHUP)))) {
+	if (eof) {
 		conn_free(i);   /* EOF, and nothing is pending */
 		return;
 	}
@@ -361,23 +409,23 @@ static void serve_conn(unsigned i, unsigned ev)
 		return;
 	transform(SCRATCH, (size_t)r);
 	w = ub_send(c->fd, SCRATCH, (size_t)r);
-	if (w < 0) {
-		if (errno != EAGAIN) {
-			conn_free(i);
-			return;
-		}
-		w = 0;
+	if (w < 0 && errno != EAGAIN) {
+		conn_free(i);
+		return;
 	}
 	if (peek) {
-		/* consume what went out; a seqpacket message goes whole or not at all */
-		if (w > 0 && recv(c->fd, SCRATCH, (size_t)w, MSG_DONTWAIT) < 0)
+		/* consume what went out; a seqpacket message goes whole or not at
+		   all, an empty one too (left queued, it would be read forever) */
+		if (w >= 0 && (w > 0 || !r) && recv(c->fd, SCRATCH, (size_t)w, MSG_DONTWAIT) < 0)
 			conn_free(i);
-		else if (w < r) {
+		else if (w < r || w < 0) {
 			c->blocked = 1;
-			epctl(EPOLL_CTL_MOD, c->fd, EPOLLOUT, i);
+			watch(i, EPOLLOUT);
 		}
 		return;
 	}
+	if (w < 0)
+		w = 0;
 	if (w == r)
 		return;
 	c->slot = (unsigned char)slot;
@@ -385,7 +433,7 @@ static void serve_conn(unsigned i, unsigned ev)
 	c->off = 0;
 	c->len = (unsigned short)(r - w);
 	memcpy(POOL + (size_t)slot * UB_PENDSIZE, SCRATCH + w, c->len);
-	epctl(EPOLL_CTL_MOD, c->fd, EPOLLOUT, i);
+	watch(i, EPOLLOUT);
 }
 
 static void serve_dgram(void)
@@ -393,23 +441,27 @@ static void serve_dgram(void)
 	for (int k = 0; k < 64; k++) {
 		struct sockaddr_un sa;
 		union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(struct ucred))]; } cm;
-		struct iovec iov = { SCRATCH, UB_IOBUF };
+		struct iovec iov = { SCRATCH, sizeof ub_scratch };
 		struct msghdr m = { .msg_name = &sa, .msg_namelen = sizeof sa, .msg_iov = &iov,
 			.msg_iovlen = 1, .msg_control = &cm, .msg_controllen = sizeof cm };
-		struct ucred cr = { 0, (uid_t)-1, (gid_t)-1 };
-		ssize_t r = ub_recvmsg(S.lfd, &m, MSG_DONTWAIT);
+		struct ucred cr = { 0, UB_NOID, UB_NOID };
+		ssize_t r = ub_recvmsg(S.lfd, &m, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
 			return;
 		}
+		ub_cmsg(&m, &cr);   /* passed descriptors are closed here */
+		if (m.msg_flags & MSG_TRUNC) {
+			ub_info("drop datagram larger than the buffer", (char *)0);
+			continue;
+		}
 		if (m.msg_namelen <= sizeof(sa_family_t)) {
 			ub_info("drop datagram from unbound sender", (char *)0);
 			continue;
 		}
-		for (struct cmsghdr *h = CMSG_FIRSTHDR(&m); h; h = CMSG_NXTHDR(&m, h))
-			if (h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_CREDENTIALS)
-				memcpy(&cr, CMSG_DATA(h), sizeof cr);
+		if (m.msg_namelen == S.melen && !memcmp(&sa, &S.me, S.melen))
+			continue;   /* our own reply, come back: never answer it */
 		if (!allowed(&cr)) {
 			info3("refuse", (unsigned long)cr.pid, cr.uid, cr.gid);
 			continue;
@@ -417,9 +469,12 @@ static void serve_dgram(void)
 		if (S.service == DISCARD)
 			continue;
 		transform(SCRATCH, (size_t)r);
-		while (sendto(S.lfd, SCRATCH, (size_t)r, MSG_DONTWAIT | MSG_NOSIGNAL,
-		              (struct sockaddr *)&sa, m.msg_namelen) < 0 && errno == EINTR)
-			;
+		while (ub_reply(S.lfd, SCRATCH, (size_t)r, &sa, m.msg_namelen, cr.uid, &S.self) < 0) {
+			if (errno == EPERM)
+				info3("refuse to reply to", (unsigned long)cr.pid, cr.uid, cr.gid);
+			if (errno != EINTR)
+				break;
+		}
 	}
 }
 
@@ -523,14 +578,36 @@ static void findprog(void)
 	}
 }
 
-/* Every descriptor we inherited beyond 0-2 stays out of the children. */
+/* Every descriptor we inherited beyond 0-2 stays out of the children. Before
+   close_range (Linux 5.11), every one that /proc lists; without /proc, every
+   one below the limit. */
 static void cloexec_all(void)
 {
+	struct rlimit rl;
+	long n;
+	int d;
 #ifdef SYS_close_range
 	if (!syscall(SYS_close_range, 3U, ~0U, 4U /* CLOSE_RANGE_CLOEXEC */))
 		return;
 #endif
-	for (int fd = 3; fd < 1024; fd++)
+	d = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (d >= 0) {
+		while ((n = syscall(SYS_getdents64, d, SCRATCH, UB_IOBUF)) > 0)
+			for (long off = 0; off < n;) {
+				/* linux_dirent64: ino 8, off 8, reclen 2, type 1, name */
+				unsigned short len;
+				unsigned long fd;
+				memcpy(&len, SCRATCH + off + 16, sizeof len);
+				if (!ub_ulong((char *)SCRATCH + off + 19, &fd) && fd > 2)
+					fcntl((int)fd, F_SETFD, FD_CLOEXEC);
+				off += len;
+			}
+		close(d);
+		return;
+	}
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur > 1 << 20)
+		rl.rlim_cur = 1 << 20;
+	for (int fd = 3; fd < (int)rl.rlim_cur; fd++)
 		fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 
@@ -561,7 +638,7 @@ static void setup_signals(void)
 
 static void rule(const char *r)
 {
-	long id, g;
+	unsigned id, g;
 	int isgid = !strncmp(r, "gid:", 4);
 	if (S.nrules == UB_MAXRULES)
 		ub_die(UB_EXIT_USAGE, "too many rules", (char *)0);
@@ -573,20 +650,20 @@ static void rule(const char *r)
 	S.rules[S.nrules++].id = id;
 }
 
-static long getgroup(const char *s)
+static gid_t getgroup(const char *s)
 {
-	long g;
+	gid_t g;
 	if (ub_group(s, &g))
 		ub_die(UB_EXIT_USAGE, "unknown group: ", s, (char *)0);
 	return g;
 }
 
-static void owner(const char *s, long *uid, long *gid)
+static void owner(const char *s, uid_t *uid, gid_t *gid)
 {
 	char name[64];
 	const char *colon = strchr(s, ':');
 	size_t n = colon ? (size_t)(colon - s) : strlen(s);
-	long g;
+	gid_t g;
 	if (n >= sizeof name)
 		ub_die(UB_EXIT_USAGE, "unknown user: ", s, (char *)0);
 	memcpy(name, s, n);
@@ -615,17 +692,47 @@ static int activated(void)
 		errno = EPROTOTYPE;
 		ub_diesys(UB_EXIT_SYS, "unable to use fd 3", (char *)0);
 	}
+	l = sizeof v;
+	if (S.type != SOCK_DGRAM && (ub_getsockopt(3, SOL_SOCKET, SO_ACCEPTCONN, &v, &l) < 0 || !v))
+		ub_die(UB_EXIT_SYS, "unable to use fd 3: not listening", (char *)0);
 	return 1;
 }
 
+/* As root, in a directory others may write: the pid goes into a file of our
+   own, made new (O_EXCL: no symlink followed, no FIFO opened), then renamed
+   over the name, whatever was there. */
 static void writepid(void)
 {
-	char buf[24];
-	char *e = ub_fmtu(buf, (unsigned long)getpid());
-	int fd = open(S.pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	*e++ = '\n';
-	if (fd < 0 || ub_writeall(fd, buf, (size_t)(e - buf)) < 0 || close(fd) < 0)
-		ub_diesys(UB_EXIT_SYS, "unable to write ", S.pidfile, (char *)0);
+	char buf[24], tmp[NAME_MAX + 26];
+	struct ub_entry *e = &S.pidf;
+	int fd = -1;
+	char *p = ub_fmtu(buf, (unsigned long)getpid());
+	size_t n;
+	*p++ = '\n';
+	if (ub_entry_at(e, S.pidfile) < 0)
+		goto fail;
+	n = strlen(e->name);
+	errno = ENAMETOOLONG;
+	if (n > NAME_MAX)
+		goto fail;
+	memcpy(tmp, e->name, n);
+	tmp[n] = '.';
+	memcpy(tmp + n + 1, buf, (size_t)(p - buf - 1));
+	tmp[n + (size_t)(p - buf)] = 0;
+	unlinkat(e->dir, tmp, 0);   /* a leftover of a killed start with our pid */
+	fd = openat(e->dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
+	if (fd >= 0 && !ub_writeall(fd, buf, (size_t)(p - buf)) && !close(fd)
+	    && !renameat(e->dir, tmp, e->dir, e->name)) {
+		ub_entry_note(e);
+		return;
+	}
+	if (fd >= 0) {
+		int er = errno;
+		unlinkat(e->dir, tmp, 0);
+		errno = er;
+	}
+fail:
+	ub_diesys(UB_EXIT_SYS, "unable to write ", S.pidfile, (char *)0);
 }
 
 /* -B: the parent returns only when the child says it listens, or with the
@@ -657,7 +764,8 @@ static int background(void)
 int uds_serve_main(int argc, char **argv)
 {
 	struct ub_getopt g = { 0 };
-	long ouid = -1, ogid = -1, uid = -1, gid = -1, ugid = -1;
+	uid_t ouid = UB_NOID, uid = UB_NOID;
+	gid_t ogid = UB_NOID, gid = UB_NOID, ugid = UB_NOID;
 	const char *user = 0;
 	unsigned long mode = 0600, backlog = UB_DEFBACKLOG, notify = 0, maxuid = 0;
 	int opt, ready1 = 0, bg = -1, daemonize = 0, act;
@@ -674,7 +782,7 @@ int uds_serve_main(int argc, char **argv)
 		case 'B': daemonize = 1; break;
 		case 'P': S.pidfile = g.arg; break;
 		case '1': ready1 = 1; break;
-		case 'n': notify = ub_getnum('n', g.arg, 0, 1023) + 1; break;
+		case 'n': notify = ub_getnum('n', g.arg, 3, 1023) + 1; break;   /* never 0-2 */
 		case 'c': S.maxconn = (unsigned)ub_getnum('c', g.arg, 1, UB_MAXCONN); break;
 		case 'C': maxuid = ub_getnum('C', g.arg, 1, UB_MAXCONN); break;
 		case 'b': backlog = ub_getnum('b', g.arg, 1, 65535); break;
@@ -707,7 +815,7 @@ int uds_serve_main(int argc, char **argv)
 		S.prog = argv + g.ind + 1;
 	if (S.prog && S.type == SOCK_DGRAM)
 		ub_die(UB_EXIT_USAGE, "a PROG needs a connected type, not dgram", (char *)0);
-	if (uid >= 0 && gid < 0 && (gid = ugid) < 0)
+	if (uid != UB_NOID && gid == UB_NOID && (gid = ugid) == UB_NOID)
 		ub_die(UB_EXIT_USAGE, "user ", user, " has no group: give -g", (char *)0);
 	if (notify && fcntl((int)notify - 1, F_GETFD) < 0)
 		ub_diesys(UB_EXIT_USAGE, "unable to use notification fd", (char *)0);
@@ -719,26 +827,29 @@ int uds_serve_main(int argc, char **argv)
 	if (daemonize)
 		bg = background();
 	S.mainpid = getpid();
+	ub_lognb();
 	setup_signals();
+	ub_atexit = cleanup;
 	if (act) {
 		S.lfd = 3;
 		fcntl(3, F_SETFD, FD_CLOEXEC);
-	} else {
-		struct ub_file st;
-		S.lfd = ub_listen(&S.addr, S.type, (unsigned)mode, (int)backlog, ouid, ogid);
-		if (!S.addr.abstract && !ub_lstat(S.addr.text, &st)) {
-			S.created = 1;
-			S.dev = st.dev;
-			S.ino = st.ino;
-		}
-	}
+	} else
+		S.lfd = ub_listen(&S.addr, S.type, (unsigned)mode, (int)backlog, ouid, ogid, &S.sock);
 	ub_nonblock(S.lfd, 1);
-	ub_atexit = cleanup;
 	if (S.pidfile)
 		writepid();
-	if (S.type == SOCK_DGRAM && S.nrules) {
+	if (S.type != SOCK_STREAM) {
+		/* credentials on every message: for dgram, whom to answer; for
+		   seqpacket (inherited by each connection), an empty message
+		   from the end */
 		int one = 1;
 		ub_setsockopt(S.lfd, SOL_SOCKET, SO_PASSCRED, &one, sizeof one);
+	}
+	if (S.type == SOCK_DGRAM) {
+		S.melen = sizeof S.me;
+		getsockname(S.lfd, (struct sockaddr *)&S.me, &S.melen);
+		if (S.me.sun_path[0] && S.melen < sizeof S.me)
+			ub_statat(AT_FDCWD, S.me.sun_path, &S.self);
 	}
 	if (ub_setids(uid, gid) < 0)
 		ub_diesys(UB_EXIT_SYS, "unable to drop privileges", (char *)0);
@@ -746,8 +857,8 @@ int uds_serve_main(int argc, char **argv)
 	S.ep = epoll_create1(EPOLL_CLOEXEC);
 	if (S.ep < 0)
 		ub_diesys(UB_EXIT_SYS, "unable to create epoll", (char *)0);
-	epctl(EPOLL_CTL_ADD, S.lfd, EPOLLIN, ID_LISTEN);
-	epctl(EPOLL_CTL_ADD, S.sigr, EPOLLIN, ID_SIGNAL);
+	epctl_own(EPOLL_CTL_ADD, S.lfd, EPOLLIN, ID_LISTEN);
+	epctl_own(EPOLL_CTL_ADD, S.sigr, EPOLLIN, ID_SIGNAL);
 	S.accepting = 1;
 	memset(slotused, 0, sizeof slotused);
 	if (S.prog) {
@@ -774,6 +885,7 @@ int uds_serve_main(int argc, char **argv)
 		close(bg);
 	}
 
+	S.looping = 1;
 	for (;;) {
 		struct epoll_event ev[64];
 		int n = epoll_wait(S.ep, ev, 64, timeout());
@@ -789,7 +901,7 @@ int uds_serve_main(int argc, char **argv)
 			else if (id == ID_LISTEN)
 				S.type == SOCK_DGRAM ? serve_dgram() : do_accept();
 			else if (conns[id].state == BUILTIN)
-				serve_conn(id, ev[k].events);
+				serve_conn(id);
 		}
 		if (S.idle)
 			idle_check();

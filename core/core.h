@@ -21,6 +21,10 @@
 #define UB_PENDSIZE    16384   /* largest built-in read, so a reply fits a slot */
 #define UB_LINEMAX     1024    /* one /etc/passwd or /etc/group line */
 
+/* "No id given": (uid_t)-1 is the one value no user or group can have (the
+   kernel reads it as "unchanged"), and the parsers refuse it. */
+#define UB_NOID ((unsigned)-1)
+
 /* Exit codes (s6 convention). */
 #define UB_EXIT_NOSERVER 1
 #define UB_EXIT_USAGE    100
@@ -41,6 +45,7 @@ void ub_warnsys(const char *s, ...) __attribute__((sentinel));
 void ub_info(const char *s, ...) __attribute__((sentinel));
 void ub_usage(const char *usage) __attribute__((noreturn));
 void ub_out(const char *s);      /* to stdout, for --help and --list */
+void ub_lognb(void);             /* from now on, stderr never blocks us */
 const char *ub_errstr(int e);
 
 /* num.c: strict parsers and a formatter. */
@@ -71,12 +76,29 @@ void ub_addr_arg(struct ub_addr *a, int ind, int argc, char *const *argv);
 int ub_socktype(const char *s);                       /* -T argument, dies 100 */
 void ub_addr_fmt(char *buf, const struct sockaddr_un *sa, socklen_t len);
 
+/* stat.c */
+struct ub_file { unsigned type, uid; unsigned long long dev, ino; };
+int ub_statat(int dir, const char *name, struct ub_file *f);   /* "" is dir itself */
+
 /* sock.c */
+struct ub_entry {           /* a file we made: its directory, held open, and its name */
+	int dir, made;
+	const char *name;
+	unsigned long long dev, ino;
+};
+int ub_entry_at(struct ub_entry *e, const char *path);
+void ub_entry_note(struct ub_entry *e);
+void ub_entry_remove(struct ub_entry *e);   /* only if it is still ours */
 int ub_socket(int type);
 int ub_listen(const struct ub_addr *a, int type, unsigned mode, int backlog,
-              long uid, long gid);
+              uid_t uid, gid_t gid, struct ub_entry *e);
 int ub_connect(int fd, const struct ub_addr *a);
-int ub_bind_local(int fd, const struct ub_addr *a);
+int ub_bind_local(int fd, const struct ub_addr *a, struct ub_entry *e);
+
+/* reply.c, cmsg.c: datagrams */
+int ub_reply(int s, const void *buf, size_t n, const struct sockaddr_un *to,
+             socklen_t tolen, uid_t uid, const struct ub_file *self);
+int ub_cmsg(struct msghdr *m, struct ucred *cr);
 
 /* io.c: the one place for EINTR, EAGAIN and short writes. */
 ssize_t ub_read(int fd, void *buf, size_t n);
@@ -87,16 +109,13 @@ void ub_nonblock(int fd, int on);
 void ub_stdfds(void);
 
 /* sys.c: raw system calls */
-int ub_setids(long uid, long gid);
+int ub_setids(uid_t uid, gid_t gid);
+int ub_fsids(uid_t uid, gid_t gid);
 pid_t ub_fork(void);
 void ub_sigdefault(int sig);
 int ub_getsockopt(int fd, int level, int name, void *v, socklen_t *len);
 int ub_setsockopt(int fd, int level, int name, const void *v, socklen_t len);
 ssize_t ub_recvmsg(int fd, struct msghdr *m, int flags);
-
-/* stat.c */
-struct ub_file { unsigned type; unsigned long long dev, ino; };
-int ub_lstat(const char *path, struct ub_file *f);
 
 /* time.c */
 unsigned long long ub_now(void);    /* monotonic ms */
@@ -109,9 +128,9 @@ void ub_env_reset(void);
 char *ub_kv(char *buf, size_t n, const char *key, const char *val);
 
 /* pw.c: /etc/passwd and /etc/group without getpwnam. */
-int ub_user(const char *name, long *uid, long *gid);
-int ub_group(const char *name, long *gid);
-int ub_dbline(const char *line, size_t len, const char *key, int byid, long *id, long *gid);
+int ub_user(const char *name, uid_t *uid, gid_t *gid);
+int ub_group(const char *name, gid_t *gid);
+int ub_dbline(const char *line, size_t len, const char *key, int byid, unsigned *id, unsigned *gid);
 
 /* applets */
 int uds_serve_main(int argc, char **argv);

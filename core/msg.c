@@ -1,8 +1,12 @@
 /* msg.c: one-line diagnostics, each written with a single write(2). */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include "core.h"
 
 const char *ub_prog = "udsbox";
@@ -80,16 +84,67 @@ const char *ub_errstr(int e)
 	return num;
 }
 
-/* parts ends with NULL; the line is cut, never overflowed, at UB_MSGMAX. */
-void ub_putfd(int fd, const char *const *parts)
+/* After ub_lognb, stderr is written without ever waiting: a line that finds
+   it full (a reader that stalls) is dropped and counted, so that a log never
+   holds up a server. */
+static int logfd = -1;
+static unsigned long dropped;
+
+/* A pipe or a terminal is opened again for ourselves, non-blocking: setting
+   O_NONBLOCK on fd 2 itself would change it for every process that shares
+   it. A socket takes MSG_DONTWAIT; a file never blocks for long. Without
+   /proc, a line is written only when poll says it fits. */
+void ub_lognb(void)
 {
-	char buf[UB_MSGMAX];
+	struct ub_file f;
+	logfd = 2;
+	if (!ub_statat(2, "", &f) && (f.type == S_IFIFO || f.type == S_IFCHR)) {
+		int fd = open("/proc/self/fd/2", O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		if (fd >= 0)
+			logfd = fd;
+	}
+}
+
+static int lognb(const char *buf, size_t n)
+{
+	struct pollfd p = { .fd = logfd, .events = POLLOUT };
+	ssize_t w = send(logfd, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+	if (w < 0 && errno == ENOTSOCK && poll(&p, 1, 0) == 1 && p.revents == POLLOUT)
+		w = write(logfd, buf, n);
+	return w < 0 ? -1 : 0;
+}
+
+/* parts ends with NULL; the line is cut, never overflowed, at UB_MSGMAX. */
+static size_t line(char *buf, const char *const *parts)
+{
 	size_t n = 0;
 	for (; *parts; parts++)
-		for (const char *s = *parts; *s && n < sizeof buf - 1; s++)
+		for (const char *s = *parts; *s && n < UB_MSGMAX - 1; s++)
 			buf[n++] = *s;
 	buf[n++] = '\n';
-	ub_writeall(fd, buf, n);
+	return n;
+}
+
+void ub_putfd(int fd, const char *const *parts)
+{
+	char buf[UB_MSGMAX], num[24];
+	size_t n = line(buf, parts);
+	if (fd != 2 || logfd < 0) {
+		ub_writeall(fd, buf, n);
+		return;
+	}
+	if (dropped) {
+		char d[UB_MSGMAX];
+		ub_fmtu(num, dropped);
+		if (lognb(d, line(d, (const char *[]){ ub_prog, ": warning: ", num,
+		                                       " log lines dropped: stderr was full", 0 })) < 0) {
+			dropped++;
+			return;
+		}
+		dropped = 0;
+	}
+	if (lognb(buf, n) < 0)
+		dropped++;
 }
 
 /* Collect the variadic strings into parts[] after a prefix. */

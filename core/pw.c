@@ -27,7 +27,7 @@ static long field(const char *line, size_t len, int i, const char **f)
 	return (long)(e - s);
 }
 
-static int fieldnum(const char *line, size_t len, int i, long *v)
+static int fieldnum(const char *line, size_t len, int i, unsigned *v)
 {
 	const char *f;
 	char buf[12];
@@ -39,23 +39,24 @@ static int fieldnum(const char *line, size_t len, int i, long *v)
 	buf[l] = 0;
 	if (ub_ulong(buf, &u) || u > 0xfffffffeUL)
 		return -1;
-	*v = (long)u;
+	*v = (unsigned)u;
 	return 0;
 }
 
 /* One passwd or group line: does its name (or, if byid, its id) match key?
    On a match, *id gets field 2 and, if gid is given, *gid gets field 3. */
-int ub_dbline(const char *line, size_t len, const char *key, int byid, long *id, long *gid)
+int ub_dbline(const char *line, size_t len, const char *key, int byid, unsigned *id, unsigned *gid)
 {
 	const char *f;
-	long l = field(line, len, 0, &f), v, g = 0;
+	long l = field(line, len, 0, &f);
+	unsigned v, g = 0;
 	if (l <= 0 || fieldnum(line, len, 2, &v) < 0)
 		return 0;
 	if (gid && fieldnum(line, len, 3, &g) < 0)
 		return 0;
 	if (byid) {
 		unsigned long k;
-		if (ub_ulong(key, &k) || (unsigned long)v != k)
+		if (ub_ulong(key, &k) || v != k)
 			return 0;
 	} else if ((size_t)l != strlen(key) || memcmp(f, key, (size_t)l))
 		return 0;
@@ -66,7 +67,7 @@ int ub_dbline(const char *line, size_t len, const char *key, int byid, long *id,
 }
 
 /* Scan a database file line by line in a fixed buffer; overlong lines are skipped. */
-static int scan(const char *path, const char *key, int byid, long *id, long *gid)
+static int scan(const char *path, const char *key, int byid, unsigned *id, unsigned *gid)
 {
 	char buf[UB_LINEMAX];
 	size_t have = 0;
@@ -102,8 +103,10 @@ out:
 	return found;
 }
 
-/* A name, or a number: a number that has no entry stands for itself, with gid -1. */
-int ub_user(const char *name, long *uid, long *gid)
+/* A name, or a number: a number that has no entry stands for itself, with
+   no gid (UB_NOID). Ids are the kernel's 32 bits, never a signed long: on a
+   32-bit target 3000000000 would read as negative, that is as "not given". */
+int ub_user(const char *name, uid_t *uid, gid_t *gid)
 {
 	unsigned long u;
 	if (scan(UB_PASSWD, name, 0, uid, gid))
@@ -111,19 +114,19 @@ int ub_user(const char *name, long *uid, long *gid)
 	if (ub_ulong(name, &u) || u > 0xfffffffeUL)
 		return -1;
 	if (!scan(UB_PASSWD, name, 1, uid, gid)) {
-		*uid = (long)u;
-		*gid = -1;
+		*uid = (uid_t)u;
+		*gid = UB_NOID;
 	}
 	return 0;
 }
 
-int ub_group(const char *name, long *gid)
+int ub_group(const char *name, gid_t *gid)
 {
 	unsigned long u;
 	if (scan(UB_GROUP, name, 0, gid, 0))
 		return 0;
 	if (ub_ulong(name, &u) || u > 0xfffffffeUL)
 		return -1;
-	*gid = (long)u;
+	*gid = (gid_t)u;
 	return 0;
 }

@@ -1,6 +1,7 @@
 /* sock.c: creating, binding, listening and connecting UNIX sockets. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <string.h>
 #include <unistd.h>
@@ -32,44 +33,94 @@ static int alive(const struct ub_addr *a, int type)
 	return -1;
 }
 
-static int lockdir(const char *path)
+/* The lock that keeps two udsbox servers from both judging one file stale.
+   Anyone who can open the directory can hold it, so it is only tried for a
+   moment, never waited on: -1 if it was not had. */
+static int lockdir(const struct ub_entry *e)
 {
-	char dir[UB_PATHMAX + 2];
+	int fd = openat(e->dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	for (int i = 0; fd >= 0 && i < 25; i++) {
+		if (!flock(fd, LOCK_EX | LOCK_NB))
+			return fd;
+		poll(0, 0, 20);
+	}
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+/* A file of ours, known by its directory, opened once, and its name there:
+   what is later checked or removed is in that directory even if the path
+   comes to lead elsewhere. */
+int ub_entry_at(struct ub_entry *e, const char *path)
+{
+	char dir[PATH_MAX];
 	const char *slash = strrchr(path, '/');
 	size_t n = slash ? (size_t)(slash - path) : 0;
+	e->made = 0;
+	e->name = slash ? slash + 1 : path;
+	e->dir = AT_FDCWD;
 	if (!slash)
-		dir[n++] = '.';
-	else if (!n)
-		dir[n++] = '/';
-	else
-		memcpy(dir, path, n);
-	dir[n] = 0;
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0)
-		while (flock(fd, LOCK_EX) < 0 && errno == EINTR)
-			;
-	return fd;
+		return 0;
+	if (n >= sizeof dir) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(dir, path, n);
+	dir[n + !n] = 0;
+	if (!n)
+		dir[0] = '/';
+	e->dir = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	return e->dir < 0 ? -1 : 0;
+}
+
+/* Remember what is at the entry now as ours. */
+void ub_entry_note(struct ub_entry *e)
+{
+	struct ub_file f;
+	if (!ub_statat(e->dir, e->name, &f)) {
+		e->dev = f.dev;
+		e->ino = f.ino;
+		e->made = 1;
+	}
+}
+
+/* Remove the entry if it is still the file we made; another's is left alone. */
+void ub_entry_remove(struct ub_entry *e)
+{
+	struct ub_file f;
+	if (e->made && !ub_statat(e->dir, e->name, &f) && f.dev == e->dev && f.ino == e->ino)
+		unlinkat(e->dir, e->name, 0);
+	e->made = 0;
 }
 
 /* Bind and listen under the socket-file rules. The umask makes the file no
-   more open than mode from its first instant; a lock on the directory keeps
-   two udsbox servers from both judging the same file stale. */
+   more open than mode, and the fs ids make it its owner's, from its first
+   instant: there is no chown by path for anyone to redirect. A stale file is
+   judged and removed in the directory opened once. */
 int ub_listen(const struct ub_addr *a, int type, unsigned mode, int backlog,
-              long uid, long gid)
+              uid_t uid, gid_t gid, struct ub_entry *e)
 {
-	int fd = ub_socket(type), dfd = -1, tries = 0;
+	int fd = ub_socket(type), lk = -1, tries = 0, ids = 0;
 	mode_t old;
 	struct ub_file st;
 	if (fd < 0)
 		ub_diesys(UB_EXIT_SYS, "unable to create socket", (char *)0);
-	if (!a->abstract)
-		dfd = lockdir(a->text);
+	e->made = 0;
+	if (!a->abstract) {
+		if (ub_entry_at(e, a->text) < 0)
+			goto fail;
+		ids = uid != UB_NOID || gid != UB_NOID;
+		if (ids && ub_fsids(uid, gid) < 0)
+			goto fail;
+		lk = lockdir(e);
+	}
 	old = umask((mode_t)(~mode & 0777));
 	while (bind(fd, (const struct sockaddr *)&a->sa, a->len) < 0) {
 		int r;
 		if (errno != EADDRINUSE || a->abstract || ++tries > 3)
 			goto fail;
-		if (ub_lstat(a->text, &st) < 0) {
+		if (ub_statat(e->dir, e->name, &st) < 0) {
 			if (errno == ENOENT)
 				continue;
 			goto fail;
@@ -79,22 +130,29 @@ int ub_listen(const struct ub_addr *a, int type, unsigned mode, int backlog,
 			goto fail;
 		}
 		r = alive(a, type);
+		if (!r && lk < 0) {
+			/* unlocked, a server between its bind and its listen looks
+			   stale for an instant: look again */
+			poll(0, 0, 50);
+			r = alive(a, type);
+		}
 		if (r) {
 			if (r > 0)
 				errno = EADDRINUSE;
 			goto fail;
 		}
-		if (unlink(a->text) < 0 && errno != ENOENT)
+		if (unlinkat(e->dir, e->name, 0) < 0 && errno != ENOENT)
 			goto fail;
 	}
 	umask(old);
-	if ((uid >= 0 || gid >= 0) && !a->abstract
-	    && chown(a->text, (uid_t)uid, (gid_t)gid) < 0)
-		ub_diesys(UB_EXIT_SYS, "unable to chown ", a->text, (char *)0);
+	if (ids)
+		ub_fsids(geteuid(), getegid());
+	if (!a->abstract)
+		ub_entry_note(e);
 	if (type != SOCK_DGRAM && listen(fd, backlog) < 0)
 		ub_diesys(UB_EXIT_SYS, "unable to listen on ", a->text, (char *)0);
-	if (dfd >= 0)
-		close(dfd);
+	if (lk >= 0)
+		close(lk);
 	return fd;
 fail:
 	ub_diesys(UB_EXIT_SYS, "unable to bind ", a->text, (char *)0);
@@ -119,7 +177,15 @@ int ub_connect(int fd, const struct ub_addr *a)
 	return r;
 }
 
-int ub_bind_local(int fd, const struct ub_addr *a)
+/* A client's own address; a path is noted, to be removed at exit if still ours. */
+int ub_bind_local(int fd, const struct ub_addr *a, struct ub_entry *e)
 {
-	return bind(fd, (const struct sockaddr *)&a->sa, a->len);
+	e->made = 0;
+	if (!a->abstract && ub_entry_at(e, a->text) < 0)
+		return -1;
+	if (bind(fd, (const struct sockaddr *)&a->sa, a->len) < 0)
+		return -1;
+	if (!a->abstract)
+		ub_entry_note(e);
+	return 0;
 }

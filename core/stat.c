@@ -19,23 +19,26 @@ struct kstatx {
 	unsigned long long spare2[14];
 };
 
-/* lstat-like: 0 and *f filled, or -1 with errno. Kernels before 4.11 have no
-   statx: there the type comes from open(2), which fails with ENXIO on a
-   socket, and the identity is unknown (0). */
-int ub_lstat(const char *path, struct ub_file *f)
+/* fstatat-like, never following a symlink; an empty name is dir itself.
+   0 and *f filled, or -1 with errno. Kernels before 4.11 have no statx:
+   there the type comes from open(2), which fails with ENXIO on a socket, and
+   the identity and owner are unknown (0). */
+int ub_statat(int dir, const char *name, struct ub_file *f)
 {
 	struct kstatx sx;
 	int fd;
 	memset(f, 0, sizeof *f);
-	if (!syscall(SYS_statx, AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, 0x101 /* TYPE|INO */, &sx)) {
+	if (!syscall(SYS_statx, dir, name, AT_SYMLINK_NOFOLLOW | (*name ? 0 : AT_EMPTY_PATH),
+	             0x109 /* TYPE|UID|INO */, &sx)) {
 		f->type = sx.mode & 0170000;
+		f->uid = sx.uid;
 		f->ino = sx.ino;
 		f->dev = (unsigned long long)sx.dev_major << 32 | sx.dev_minor;
 		return 0;
 	}
-	if (errno != ENOSYS)
+	if (errno != ENOSYS || !*name)
 		return -1;
-	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+	fd = openat(dir, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
 	if (fd >= 0) {
 		close(fd);
 		f->type = 0100000;

@@ -1,6 +1,7 @@
 /* sys.c: raw system calls where libc's wrappers bring in more than we use
    (musl's set*id synchronise threads we never start; its socket-option and
    recvmsg wrappers convert 32-bit time stamps we never ask for). */
+#include <errno.h>
 #include <signal.h>
 #include <unistd.h>
 #include <sys/syscall.h>
@@ -10,23 +11,57 @@
 #define NR_setuid SYS_setuid32
 #define NR_setgid SYS_setgid32
 #define NR_setgroups SYS_setgroups32
+#define NR_setfsuid SYS_setfsuid32
+#define NR_setfsgid SYS_setfsgid32
 #else
 #define NR_setuid SYS_setuid
 #define NR_setgid SYS_setgid
 #define NR_setgroups SYS_setgroups
+#define NR_setfsuid SYS_setfsuid
+#define NR_setfsgid SYS_setfsgid
 #endif
 
-/* Supplementary groups first, then the gid, then the uid; -1 on any failure. */
-int ub_setids(long uid, long gid)
+/* Supplementary groups first, then the gid, then the uid; -1 on any failure.
+   UB_NOID, the one value no id can take, means "leave it". */
+int ub_setids(uid_t uid, gid_t gid)
 {
-	if (gid >= 0) {
-		gid_t g = (gid_t)gid;
-		if (syscall(NR_setgroups, 1, &g) < 0 || syscall(NR_setgid, g) < 0)
-			return -1;
-	}
-	if (uid >= 0 && syscall(NR_setuid, (uid_t)uid) < 0)
+	if (gid != UB_NOID
+	    && (syscall(NR_setgroups, 1, &gid) < 0 || syscall(NR_setgid, gid) < 0))
+		return -1;
+	if (uid != UB_NOID && syscall(NR_setuid, uid) < 0)
 		return -1;
 	return 0;
+}
+
+/* The ids that new files get (bind makes its socket file as fsuid:fsgid), so
+   that a file is its owner's from its first instant. The kernel answers a
+   refused change with the old id, so each is read back. Leaving fsuid 0 drops
+   the file capabilities from the effective set; they are taken back from the
+   permitted set, so that root still creates in directories only root may
+   write. -1 with EPERM when an id did not take. */
+int ub_fsids(uid_t uid, gid_t gid)
+{
+	struct { unsigned version; int pid; } h = { 0x20080522, 0 };  /* v3 */
+	struct { unsigned eff, perm, inh; } d[2];
+	if (gid != UB_NOID) {
+		syscall(NR_setfsgid, gid);
+		if ((gid_t)syscall(NR_setfsgid, UB_NOID) != gid)
+			goto refused;
+	}
+	if (uid != UB_NOID) {
+		syscall(NR_setfsuid, uid);
+		if ((uid_t)syscall(NR_setfsuid, UB_NOID) != uid)
+			goto refused;
+	}
+	if (!syscall(SYS_capget, &h, d)) {
+		d[0].eff = d[0].perm;
+		d[1].eff = d[1].perm;
+		syscall(SYS_capset, &h, d);
+	}
+	return 0;
+refused:
+	errno = EPERM;
+	return -1;
 }
 
 /* fork(2) without libc's at-fork locking, which a single-threaded program
