@@ -189,10 +189,10 @@ run() {
 			if [ -z "$spre" ]; then
 				alive "$sp" || { wait "$sp"; fgrc=$?; break; }
 			else
+				# strace pads the pid to 5 columns: compare fields, never text
 				root=$(sed -n '1s/ .*//p' "$D/trace")
-				fgrc=$(sed -n "s/^$root +++ exited with \([0-9]*\) +++\$/\1/p" "$D/trace")
+				fgrc=$(awk -v r="$root" '$1 == r && $2 == "+++" { print $3 == "exited" ? $5 : "killed"; exit }' "$D/trace")
 				[ -n "$fgrc" ] && break
-				grep -q "^$root +++ killed by" "$D/trace" && { fgrc=killed; break; }
 				alive "$sp" || { fgrc=gone; break; }
 			fi
 		else
