@@ -244,7 +244,8 @@ if [ -s "$TMP/server.err" ]; then
 	sed 's/^/  /' "$TMP/server.err"
 fi
 if [ "$FAILED" -gt 0 ]; then
-	echo "replay: SOAK_SEED=$SEED${SOAK_EXCLUDE:+ SOAK_EXCLUDE=$SOAK_EXCLUDE} make soak SOAK_SECONDS=$SECS"
+	echo "replay: SOAK_SEED=$SEED SOAK_SECONDS=$SECS${SOAK_EXCLUDE:+ SOAK_EXCLUDE=$SOAK_EXCLUDE}" \
+		"UDSBOX=$UDSBOX RUNNER=$RUNNER sh test/soak/soak.sh"
 	echo "one client alone: start the server as above, then $SOAK -r SEED [-s] [-W] -k K ADDRESS"
 fi
 echo "soak: $PASSED passed, $FAILED failed"

@@ -690,8 +690,12 @@ static int hold(int n)
 				r = recv(fd[i], buf + have, sizeof buf - have, MSG_DONTWAIT);
 				if (r < 0 && errno == EAGAIN)
 					continue;
-				if (r < 0 || (r == 0 && (len || (rev & (POLLHUP | POLLRDHUP))))) {
+				if (r < 0 || (r == 0 && (rev & (POLLHUP | POLLRDHUP)))) {
 					hold_fail(i, "request %d: %s", j, r < 0 ? strerror(errno) : "the server closed");
+					goto next;
+				}
+				if (r == 0 && len) {
+					hold_fail(i, "an empty message where reply %d should have %zu bytes", j, len);
 					goto next;
 				}
 				have += (size_t)r;
