@@ -38,7 +38,7 @@ static void onsig(int sig)
 {
 	unbind();
 	signal(sig, SIG_DFL);
-	raise(sig);
+	kill(getpid(), sig);
 }
 
 static void __attribute__((noreturn)) finish(int code, const char *how)
@@ -60,7 +60,7 @@ static void stdout_gone(void)
 {
 	/* the reader of stdout left: end as cat would, by SIGPIPE */
 	signal(SIGPIPE, SIG_DFL);
-	raise(SIGPIPE);
+	kill(getpid(), SIGPIPE);
 	_exit(UB_EXIT_SYS);
 }
 
@@ -91,7 +91,8 @@ static int step(struct pump *p)
 	if (p->splice) {
 		if (!p->inrdy || !p->outrdy)
 			return 0;
-		r = splice(p->in, 0, p->out, 0, UB_IOBUF, SPLICE_F_NONBLOCK | SPLICE_F_MOVE);
+		do r = splice(p->in, 0, p->out, 0, UB_IOBUF, SPLICE_F_NONBLOCK | SPLICE_F_MOVE);
+		while (r < 0 && errno == EINTR);
 		if (r > 0) {
 			if (p->insock) C.recvd += (unsigned long long)r; else C.sent += (unsigned long long)r;
 			return 1;
@@ -100,8 +101,6 @@ static int step(struct pump *p)
 			p->done = 1;
 			return 1;
 		}
-		if (errno == EINTR)
-			return 0;
 		if (errno == EAGAIN) {
 			p->inrdy = p->outrdy = 0;
 			return 0;
@@ -205,7 +204,7 @@ static void __attribute__((noreturn)) relay_stream(void)
 			if (moved)
 				C.last = ub_now();
 			if (a.done == 1 && a.eof != 2) {
-				shutdown(C.fd, SHUT_WR);
+				ub_halfclose(C.fd);
 				a.eof = 2;
 			}
 			if (b.done)
@@ -249,7 +248,7 @@ static void __attribute__((noreturn)) relay_msgs(void)
 		else if (!shut) {
 			shut = 1;
 			if (C.type == SOCK_SEQPACKET)
-				shutdown(C.fd, SHUT_WR);
+				ub_halfclose(C.fd);
 			lingerstart = ub_now();
 		}
 		if (!pf[0].events)
@@ -283,7 +282,7 @@ static void __attribute__((noreturn)) relay_msgs(void)
 			if (n < 0 && errno != EAGAIN)
 				ub_diesys(UB_EXIT_SYS, "unable to send to ", C.addr.text, (char *)0);
 			if (n >= 0) {
-				memmove(lb, lb + mlen, have - mlen);
+				ub_shift(lb, mlen, have - mlen);
 				have -= mlen;
 				C.sent += mlen;
 				nsent++;
@@ -305,7 +304,7 @@ static void __attribute__((noreturn)) runprog(char **prog)
 {
 	static char lpath[16 + UB_PATHMAX], rpath[16 + UB_PATHMAX];
 	static const char *const drop[] = { "PROTO", "IPCLOCALPATH", "IPCREMOTEPATH", 0 };
-	int fd = fcntl(C.fd, F_DUPFD_CLOEXEC, 8);
+	int fd = ub_fcntl(C.fd, F_DUPFD_CLOEXEC, 8);
 	ub_nonblock(C.fd, 0);   /* PROG gets the blocking socket it expects */
 	if (fd < 0 || dup2(fd, 6) < 0 || dup2(fd, 7) < 0)
 		ub_diesys(UB_EXIT_SYS, "unable to set up fds 6 and 7", (char *)0);
@@ -313,7 +312,7 @@ static void __attribute__((noreturn)) runprog(char **prog)
 	ub_env_set("PROTO=IPC");
 	ub_env_set(ub_kv(lpath, sizeof lpath, "IPCLOCALPATH=", C.haslocal ? C.local.text : ""));
 	ub_env_set(ub_kv(rpath, sizeof rpath, "IPCREMOTEPATH=", C.addr.text));
-	execvpe(prog[0], prog, ub_env_get());
+	ub_execvp(prog, ub_env_get());
 	ub_diesys(UB_EXIT_SYS, "unable to exec ", prog[0], (char *)0);
 }
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <limits.h>
 #include <sys/epoll.h>
+#include <sys/signalfd.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -53,8 +54,7 @@ static struct {
 	struct ub_file self;          /* our own socket file (dgram: never answer it) */
 	struct sockaddr_un me;        /* our own address (dgram: never answer it) */
 	socklen_t melen;
-	int type, lfd, ep, sigr, sigw, service, accepting, nrules;
-	int looping;              /* the event loop runs: signals can wait for it */
+	int type, lfd, ep, sigfd, service, accepting, nrules;
 	int needcred;             /* does anything use the client's credentials? */
 	int starved;              /* accept failed for want of resources; warned */
 	unsigned maxconn, maxuid;
@@ -75,28 +75,25 @@ static unsigned char slotused[UB_PENDSLOTS];
 
 static void cleanup(void);
 
+/* Signals reach the loop through a signalfd, blocked until they are read:
+   none is lost, and no handler writes anywhere. TERM, INT and QUIT have this
+   handler only for the start-up, which may be blocked (a full readiness
+   pipe) before any loop runs, and for a vforked child between its unblock
+   and its exec: both end as the default would, start-up leaving no file of
+   ours behind. */
 static void onsig(int sig)
 {
-	int e = errno;
-	if (getpid() != S.mainpid
-	    || (!S.looping && (sig == SIGTERM || sig == SIGINT || sig == SIGQUIT))) {
-		/* a vforked child before its exec, or a start-up that may be
-		   blocked (a full readiness pipe) with no loop to read the queue:
-		   end as the default would, leaving no file of ours behind */
-		cleanup();
-		signal(sig, SIG_DFL);
-		kill(getpid(), sig);   /* not raise(): a vfork child shares the thread data */
-	} else {
-		unsigned char c = (unsigned char)sig;
-		if (write(S.sigw, &c, 1) < 0) { /* full pipe: the signal is already noted */ }
-	}
-	errno = e;
+	cleanup();   /* nothing in a child: the files are not its own */
+	signal(sig, SIG_DFL);
+	kill(getpid(), sig);   /* not raise(): a vfork child shares the thread data */
 }
 
 static int epctl(int op, int fd, unsigned ev, unsigned id)
 {
 	struct epoll_event e = { .events = ev, .data.u32 = id };
-	return epoll_ctl(S.ep, op, fd, &e);
+	int r;
+	do r = epoll_ctl(S.ep, op, fd, &e); while (r < 0 && errno == EINTR);
+	return r;
 }
 
 /* The server's own descriptors: without them there is no serving. */
@@ -197,17 +194,19 @@ static void envnum(char *buf, const char *key, unsigned long v)
 	ub_env_set(ub_kv(buf, 40, key, n));
 }
 
-/* The server never blocks signals, so the child starts with an empty mask;
-   a signal that comes before the exec meets onsig, which sees it is not the
-   server and acts as the default disposition would. */
+/* The child unblocks what the server keeps for its signalfd, so PROG
+   starts with an empty mask and default dispositions. */
 static void __attribute__((noreturn)) child(int fd)
 {
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, 0);
 	if (dup2(fd, 0) < 0 || dup2(fd, 1) < 0)
 		ub_diesys(UB_EXIT_SYS, "unable to set up the connection", (char *)0);
 	if (S.progpath)
 		execve(S.progpath, S.prog, ub_env_get());
-	/* not found at start, or a script without #!: let execvpe do it all */
-	execvpe(S.prog[0], S.prog, ub_env_get());
+	/* not found at start (it may be there now), or not runnable */
+	ub_execvp(S.prog, ub_env_get());
 	ub_diesys(UB_EXIT_SYS, "unable to exec ", S.prog[0], (char *)0);
 }
 
@@ -225,7 +224,7 @@ static void spawn(int fd, const struct ucred *cr, const struct sockaddr_un *sa, 
 	ub_addr_fmt(path, sa, salen);
 	ub_env_set(ub_kv(e_rpath, sizeof e_rpath, "IPCREMOTEPATH=", path));
 	ub_env_set(e_lpath);
-	pid = vfork();
+	do pid = vfork(); while (pid < 0 && errno == EINTR);
 	if (!pid)
 		child(fd);
 	close(fd);
@@ -354,6 +353,18 @@ static ssize_t seqread(int fd, size_t n, int flags, int *eof)
 	return r;
 }
 
+/* Take what was peeked and answered. The data is queued, so a failure is
+   spurious: tried again a few times, then the connection is closed, since a
+   message answered and still queued would be answered twice. */
+static ssize_t consume(int fd, size_t n)
+{
+	ssize_t r;
+	int tries = 0;
+	do r = recv(fd, SCRATCH, n, MSG_DONTWAIT);
+	while (r < 0 && (errno == EINTR || errno == EAGAIN) && ++tries < 4);
+	return r;
+}
+
 static void serve_conn(unsigned i)
 {
 	struct conn *c = &conns[i];
@@ -416,7 +427,7 @@ static void serve_conn(unsigned i)
 	if (peek) {
 		/* consume what went out; a seqpacket message goes whole or not at
 		   all, an empty one too (left queued, it would be read forever) */
-		if (w >= 0 && (w > 0 || !r) && recv(c->fd, SCRATCH, (size_t)w, MSG_DONTWAIT) < 0)
+		if (w >= 0 && (w > 0 || !r) && consume(c->fd, (size_t)w) < 0)
 			conn_free(i);
 		else if (w < r || w < 0) {
 			c->blocked = 1;
@@ -469,11 +480,14 @@ static void serve_dgram(void)
 		if (S.service == DISCARD)
 			continue;
 		transform(SCRATCH, (size_t)r);
-		while (ub_reply(S.lfd, SCRATCH, (size_t)r, &sa, m.msg_namelen, cr.uid, &S.self) < 0) {
-			if (errno == EPERM)
-				info3("refuse to reply to", (unsigned long)cr.pid, cr.uid, cr.gid);
-			if (errno != EINTR)
+		/* a sender whose queue stays full loses the reply: the server never
+		   waits on one client */
+		for (int tries = 0; ub_reply(S.lfd, SCRATCH, (size_t)r, &sa, m.msg_namelen, cr.uid, &S.self) < 0;) {
+			if (errno != EINTR && (errno != EAGAIN || ++tries > 2)) {
+				info3(errno == EPERM ? "refuse to reply to" : "reply dropped for",
+				      (unsigned long)cr.pid, cr.uid, cr.gid);
 				break;
+			}
 		}
 	}
 }
@@ -499,10 +513,10 @@ static void reap(void)
 
 static void signals(void)
 {
-	unsigned char buf[64];
-	ssize_t r = read(S.sigr, buf, sizeof buf);
-	for (ssize_t k = 0; k < r; k++)
-		switch (buf[k]) {
+	struct signalfd_siginfo si[8];
+	ssize_t r = read(S.sigfd, si, sizeof si);
+	for (ssize_t k = 0; k < r / (ssize_t)sizeof *si; k++)
+		switch (si[k].ssi_signo) {
 		case SIGCHLD:
 			reap();
 			break;
@@ -554,36 +568,12 @@ static int timeout(void)
 	return t <= now ? 0 : (int)(t - now);
 }
 
-/* Look PROG up in PATH once, not once per connection. */
-static void findprog(void)
-{
-	static char buf[512];
-	const char *p = getenv("PATH"), *name = S.prog[0];
-	size_t nl = strlen(name);
-	if (strchr(name, '/') || !p)
-		return;
-	while (*p) {
-		const char *e = strchrnul(p, ':');
-		size_t dl = (size_t)(e - p);
-		if (dl && dl + nl + 2 <= sizeof buf) {
-			memcpy(buf, p, dl);
-			buf[dl] = '/';
-			memcpy(buf + dl + 1, name, nl + 1);
-			if (!access(buf, X_OK)) {
-				S.progpath = buf;
-				return;
-			}
-		}
-		p = *e ? e + 1 : e;
-	}
-}
-
 /* Every descriptor we inherited beyond 0-2 stays out of the children. Before
    close_range (Linux 5.11), every one that /proc lists; without /proc, every
    one below the limit. */
 static void cloexec_all(void)
 {
-	struct rlimit rl;
+	unsigned long long lim;
 	long n;
 	int d;
 #ifdef SYS_close_range
@@ -599,41 +589,47 @@ static void cloexec_all(void)
 				unsigned long fd;
 				memcpy(&len, SCRATCH + off + 16, sizeof len);
 				if (!ub_ulong((char *)SCRATCH + off + 19, &fd) && fd > 2)
-					fcntl((int)fd, F_SETFD, FD_CLOEXEC);
+					ub_fcntl((int)fd, F_SETFD, FD_CLOEXEC);
 				off += len;
 			}
 		close(d);
 		return;
 	}
-	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur > 1 << 20)
-		rl.rlim_cur = 1 << 20;
-	for (int fd = 3; fd < (int)rl.rlim_cur; fd++)
-		fcntl(fd, F_SETFD, FD_CLOEXEC);
+	lim = ub_nofile();
+	for (int fd = 3; fd < (int)(lim < 1 << 20 ? lim : 1 << 20); fd++)
+		ub_fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 
+static sigset_t sigs;   /* what the loop reads from its signalfd */
+
+/* Children start with default dispositions: reset what we inherited once,
+   here (never ignore: an ignored signal would pass on to PROG). HUP, CHLD
+   and PIPE wait, blocked, for the loop; TERM, INT and QUIT end a start-up
+   at once, and are blocked too when the loop begins. */
 static void setup_signals(void)
 {
-	struct sigaction sa = { .sa_handler = onsig, .sa_flags = SA_RESTART };
-	sigset_t none;
-	int p[2];
-	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
-		ub_diesys(UB_EXIT_SYS, "unable to create a pipe", (char *)0);
-	S.sigr = p[0];
-	S.sigw = p[1];
-	/* Children start with default dispositions: reset what we inherited once,
-	   here, and catch (never ignore) the rest, since exec resets handlers. */
+	struct sigaction sa = { .sa_handler = onsig };
+	sigset_t wait;
 	for (int s = 1; s < _NSIG; s++)
 		if (s != SIGKILL && s != SIGSTOP)
 			ub_sigdefault(s);
+	sigemptyset(&wait);
+	sigaddset(&wait, SIGHUP);
+	sigaddset(&wait, SIGCHLD);
+	sigaddset(&wait, SIGPIPE);
+	if (sigprocmask(SIG_SETMASK, &wait, 0) < 0)
+		ub_diesys(UB_EXIT_SYS, "unable to block signals", (char *)0);
+	sigs = wait;
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGQUIT);
+	S.sigfd = signalfd(-1, &sigs, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (S.sigfd < 0)
+		ub_diesys(UB_EXIT_SYS, "unable to create a signalfd", (char *)0);
 	sigfillset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, 0);
 	sigaction(SIGINT, &sa, 0);
 	sigaction(SIGQUIT, &sa, 0);
-	sigaction(SIGHUP, &sa, 0);
-	sigaction(SIGCHLD, &sa, 0);
-	sigaction(SIGPIPE, &sa, 0);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, 0);
 }
 
 static void rule(const char *r)
@@ -817,7 +813,7 @@ int uds_serve_main(int argc, char **argv)
 		ub_die(UB_EXIT_USAGE, "a PROG needs a connected type, not dgram", (char *)0);
 	if (uid != UB_NOID && gid == UB_NOID && (gid = ugid) == UB_NOID)
 		ub_die(UB_EXIT_USAGE, "user ", user, " has no group: give -g", (char *)0);
-	if (notify && fcntl((int)notify - 1, F_GETFD) < 0)
+	if (notify && ub_fcntl((int)notify - 1, F_GETFD, 0) < 0)
 		ub_diesys(UB_EXIT_USAGE, "unable to use notification fd", (char *)0);
 	S.maxuid = maxuid ? (unsigned)maxuid : S.maxconn;
 	S.needcred = S.nrules || S.maxuid < S.maxconn || ub_verbosity > 1 || S.prog;
@@ -832,10 +828,11 @@ int uds_serve_main(int argc, char **argv)
 	ub_atexit = cleanup;
 	if (act) {
 		S.lfd = 3;
-		fcntl(3, F_SETFD, FD_CLOEXEC);
+		ub_fcntl(3, F_SETFD, FD_CLOEXEC);
 	} else
 		S.lfd = ub_listen(&S.addr, S.type, (unsigned)mode, (int)backlog, ouid, ogid, &S.sock);
-	ub_nonblock(S.lfd, 1);
+	if (ub_nonblock(S.lfd, 1) < 0)
+		ub_diesys(UB_EXIT_SYS, "unable to set up ", S.addr.text, (char *)0);
 	if (S.pidfile)
 		writepid();
 	if (S.type != SOCK_STREAM) {
@@ -858,13 +855,14 @@ int uds_serve_main(int argc, char **argv)
 	if (S.ep < 0)
 		ub_diesys(UB_EXIT_SYS, "unable to create epoll", (char *)0);
 	epctl_own(EPOLL_CTL_ADD, S.lfd, EPOLLIN, ID_LISTEN);
-	epctl_own(EPOLL_CTL_ADD, S.sigr, EPOLLIN, ID_SIGNAL);
+	epctl_own(EPOLL_CTL_ADD, S.sigfd, EPOLLIN, ID_SIGNAL);
 	S.accepting = 1;
 	memset(slotused, 0, sizeof slotused);
 	if (S.prog) {
 		ub_kv(e_lpath, sizeof e_lpath, "IPCLOCALPATH=", S.addr.text);
 		ub_env_init(drop);
-		findprog();
+		static char found[UB_PROGMAX];   /* PROG looked up once, not per connection */
+		S.progpath = ub_which(S.prog[0], found);
 	}
 
 	if (ready1 && ub_writeall(1, "\n", 1) < 0)
@@ -885,7 +883,9 @@ int uds_serve_main(int argc, char **argv)
 		close(bg);
 	}
 
-	S.looping = 1;
+	/* from now on the loop reads them all */
+	if (sigprocmask(SIG_BLOCK, &sigs, 0) < 0)
+		ub_diesys(UB_EXIT_SYS, "unable to block signals", (char *)0);
 	for (;;) {
 		struct epoll_event ev[64];
 		int n = epoll_wait(S.ep, ev, 64, timeout());

@@ -20,6 +20,7 @@
 #define UB_PENDSLOTS   32      /* built-in replies parked for slow readers */
 #define UB_PENDSIZE    16384   /* largest built-in read, so a reply fits a slot */
 #define UB_LINEMAX     1024    /* one /etc/passwd or /etc/group line */
+#define UB_PROGMAX     512     /* a program's path found in PATH */
 
 /* "No id given": (uid_t)-1 is the one value no user or group can have (the
    kernel reads it as "unchanged"), and the parsers refuse it. */
@@ -105,7 +106,9 @@ ssize_t ub_read(int fd, void *buf, size_t n);
 int ub_writeall(int fd, const void *buf, size_t n);
 ssize_t ub_send(int fd, const void *buf, size_t n);  /* non-blocking, no SIGPIPE */
 int ub_waitfd(int fd, short ev, int ms);
-void ub_nonblock(int fd, int on);
+int ub_nonblock(int fd, int on);
+void ub_halfclose(int fd);
+void ub_shift(unsigned char *buf, size_t off, size_t n);
 void ub_stdfds(void);
 
 /* sys.c: raw system calls */
@@ -114,6 +117,8 @@ int ub_fsids(uid_t uid, gid_t gid);
 pid_t ub_fork(void);
 void ub_sigdefault(int sig);
 int ub_getsockopt(int fd, int level, int name, void *v, socklen_t *len);
+int ub_fcntl(int fd, int cmd, long arg);
+unsigned long long ub_nofile(void);
 int ub_setsockopt(int fd, int level, int name, const void *v, socklen_t len);
 ssize_t ub_recvmsg(int fd, struct msghdr *m, int flags);
 
@@ -131,6 +136,10 @@ char *ub_kv(char *buf, size_t n, const char *key, const char *val);
 int ub_user(const char *name, uid_t *uid, gid_t *gid);
 int ub_group(const char *name, gid_t *gid);
 int ub_dbline(const char *line, size_t len, const char *key, int byid, unsigned *id, unsigned *gid);
+
+/* path.c */
+const char *ub_which(const char *name, char *buf);      /* buf: UB_PROGMAX bytes */
+int ub_execvp(char *const *argv, char *const *envp);
 
 /* applets */
 int uds_serve_main(int argc, char **argv);

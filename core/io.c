@@ -48,17 +48,33 @@ int ub_waitfd(int fd, short ev, int ms)
 	return r;
 }
 
-void ub_nonblock(int fd, int on)
+int ub_nonblock(int fd, int on)
 {
-	int fl = fcntl(fd, F_GETFL);
-	fcntl(fd, F_SETFL, on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK);
+	int fl = ub_fcntl(fd, F_GETFL, 0);
+	if (fl < 0)
+		return -1;
+	return ub_fcntl(fd, F_SETFL, on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK);
+}
+
+/* shutdown(SHUT_WR), which an interruption must not leave undone. */
+void ub_halfclose(int fd)
+{
+	while (shutdown(fd, SHUT_WR) < 0 && errno == EINTR)
+		;
+}
+
+/* memmove for the one overlap we have: a buffer's tail moved to its start. */
+void ub_shift(unsigned char *buf, size_t off, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		buf[i] = buf[off + i];
 }
 
 /* Make sure 0, 1 and 2 are open, so no socket of ours ever lands on them. */
 void ub_stdfds(void)
 {
 	for (int fd = 0; fd < 3; fd++)
-		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) < 0)
+		if (ub_fcntl(fd, F_GETFD, 0) < 0 && open("/dev/null", O_RDWR) < 0)
 			_exit(UB_EXIT_SYS);
 }
 

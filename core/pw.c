@@ -92,7 +92,7 @@ static int scan(const char *path, const char *key, int byid, unsigned *id, unsig
 			p = nl + 1;
 		}
 		have -= (size_t)(p - buf);
-		memmove(buf, p, have);
+		ub_shift((unsigned char *)buf, (size_t)(p - buf), have);
 		if (have == sizeof buf) {  /* a line longer than the buffer */
 			skip = 1;
 			have = 0;

@@ -90,7 +90,8 @@ void ub_entry_remove(struct ub_entry *e)
 {
 	struct ub_file f;
 	if (e->made && !ub_statat(e->dir, e->name, &f) && f.dev == e->dev && f.ino == e->ino)
-		unlinkat(e->dir, e->name, 0);
+		while (unlinkat(e->dir, e->name, 0) < 0 && errno == EINTR)
+			;
 	e->made = 0;
 }
 
@@ -158,22 +159,12 @@ fail:
 	ub_diesys(UB_EXIT_SYS, "unable to bind ", a->text, (char *)0);
 }
 
+/* An AF_UNIX connect that was interrupted did not happen (no connection
+   goes on in the background, as it would for TCP): it is simply tried again. */
 int ub_connect(int fd, const struct ub_addr *a)
 {
-	int r = connect(fd, (const struct sockaddr *)&a->sa, a->len);
-	if (r < 0 && errno == EINTR) {
-		/* the connection goes on in the background: wait for its result */
-		int e = 0;
-		socklen_t l = sizeof e;
-		ub_waitfd(fd, POLLOUT, -1);
-		if (ub_getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &l) < 0)
-			return -1;
-		if (e) {
-			errno = e;
-			return -1;
-		}
-		return 0;
-	}
+	int r;
+	do r = connect(fd, (const struct sockaddr *)&a->sa, a->len); while (r < 0 && errno == EINTR);
 	return r;
 }
 

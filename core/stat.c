@@ -28,8 +28,11 @@ int ub_statat(int dir, const char *name, struct ub_file *f)
 	struct kstatx sx;
 	int fd;
 	memset(f, 0, sizeof *f);
-	if (!syscall(SYS_statx, dir, name, AT_SYMLINK_NOFOLLOW | (*name ? 0 : AT_EMPTY_PATH),
-	             0x109 /* TYPE|UID|INO */, &sx)) {
+	int r;
+	do r = (int)syscall(SYS_statx, dir, name, AT_SYMLINK_NOFOLLOW | (*name ? 0 : AT_EMPTY_PATH),
+	                    0x109 /* TYPE|UID|INO */, &sx);
+	while (r < 0 && errno == EINTR);
+	if (!r) {
 		f->type = sx.mode & 0170000;
 		f->uid = sx.uid;
 		f->ino = sx.ino;

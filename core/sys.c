@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include "core.h"
 
@@ -73,7 +74,28 @@ pid_t ub_fork(void)
 
 int ub_getsockopt(int fd, int level, int name, void *v, socklen_t *len)
 {
-	return (int)syscall(SYS_getsockopt, fd, level, name, v, len);
+	int r;
+	do r = (int)syscall(SYS_getsockopt, fd, level, name, v, len); while (r < 0 && errno == EINTR);
+	return r;
+}
+
+/* fcntl(2) as the kernel has it: libc's adds cases we never use. */
+int ub_fcntl(int fd, int cmd, long arg)
+{
+#ifdef SYS_fcntl64
+	return (int)syscall(SYS_fcntl64, fd, cmd, arg);
+#else
+	return (int)syscall(SYS_fcntl, fd, cmd, arg);
+#endif
+}
+
+/* The soft limit of descriptors (prlimit64 is the one call every arch has). */
+unsigned long long ub_nofile(void)
+{
+	unsigned long long rl[2];
+	if (syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, 0, rl) < 0)
+		return 1024;
+	return rl[0];
 }
 
 int ub_setsockopt(int fd, int level, int name, const void *v, socklen_t len)

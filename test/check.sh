@@ -51,6 +51,26 @@ case " $built " in *" arm "*)
 	fi
 esac
 
+# the host binary's error paths under syscall fault injection, and the chaos
+# soak (20 s): each adds its own "N passed, N failed" to the totals
+case " $built " in *" host "*)
+	for h in "faults:sh test/faults/faults.sh" "soak:sh test/soak/soak.sh"; do
+		name=${h%%:*}
+		echo "== host: $name"
+		UDSBOX=$(pwd)/build/host/udsbox SOAK_SECONDS=${SOAK_SECONDS:-20} SOAK_TOOLS=build/tools RUNNER= \
+			sh -c "${h#*:}" >"build/host/test-results/$name.log" 2>&1
+		st=$?
+		tail -n 40 "build/host/test-results/$name.log"
+		set -- $(tail -n 1 "build/host/test-results/$name.log" | sed -n 's/^[a-z]*: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p')
+		if [ $# -eq 2 ]; then
+			pass=$((pass + $1)) fail=$((fail + $2))
+			[ "$st" -ne 0 ] && [ "$2" -eq 0 ] && result "$name" 1
+		else
+			result "$name" 1
+		fi
+	done
+esac
+
 echo
 if [ "$skip" -gt 0 ]; then
 	echo "$pass passed, $fail failed, $skip skipped"
