@@ -49,7 +49,7 @@ static int names(const char *dir, size_t i, char *dst, char *tmp)
 	size_t dl = strlen(dir), nl = strlen(applets[i].name);
 	if (dl + nl + 8 > PATH_MAX)
 		return -1;
-	memcpy(dst, dir, dl);
+	memcpy(dst, dir, dl + 1);
 	dst[dl] = '/';
 	memcpy(dst + dl + 1, applets[i].name, nl + 1);
 	memcpy(tmp, dst, dl + nl + 1);

@@ -37,8 +37,7 @@ static void unbind(void)
 static void onsig(int sig)
 {
 	unbind();
-	signal(sig, SIG_DFL);
-	kill(getpid(), sig);
+	kill(getpid(), sig);   /* the default again, and not blocked: the end */
 }
 
 static void __attribute__((noreturn)) finish(int code, const char *how)
@@ -59,7 +58,7 @@ static void __attribute__((noreturn)) finish(int code, const char *how)
 static void stdout_gone(void)
 {
 	/* the reader of stdout left: end as cat would, by SIGPIPE */
-	signal(SIGPIPE, SIG_DFL);
+	ub_sigdefault(SIGPIPE);
 	kill(getpid(), SIGPIPE);
 	_exit(UB_EXIT_SYS);
 }
@@ -373,9 +372,9 @@ int uds_connect_main(int argc, char **argv)
 	ub_addr_arg(&C.addr, g.ind, argc, argv);
 	ub_atexit = unbind;
 	if (C.haslocal) {
-		signal(SIGTERM, onsig);
-		signal(SIGINT, onsig);
-		signal(SIGHUP, onsig);
+		ub_sigcatch(SIGTERM, onsig);
+		ub_sigcatch(SIGINT, onsig);
+		ub_sigcatch(SIGHUP, onsig);
 	}
 	doconnect(wait);
 	if (probe) {
@@ -386,7 +385,7 @@ int uds_connect_main(int argc, char **argv)
 		unbind();   /* PROG has the connection; nobody would remove the file after it */
 		runprog(argv + g.ind + 1);
 	}
-	signal(SIGPIPE, SIG_IGN);
+	ub_sigignore(SIGPIPE, 1);
 	C.last = ub_now();
 	if (C.type == SOCK_STREAM)
 		relay_stream();

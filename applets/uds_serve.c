@@ -84,8 +84,8 @@ static void cleanup(void);
 static void onsig(int sig)
 {
 	cleanup();   /* nothing in a child: the files are not its own */
-	signal(sig, SIG_DFL);
-	kill(getpid(), sig);   /* not raise(): a vfork child shares the thread data */
+	kill(getpid(), sig);   /* default again, not blocked (ub_sigcatch): the end;
+	                          not raise(): a vfork child shares the thread data */
 }
 
 static int epctl(int op, int fd, unsigned ev, unsigned id)
@@ -248,7 +248,7 @@ static void do_accept(void)
 			listening(0);
 			return;
 		}
-		fd = accept4(S.lfd, (struct sockaddr *)&sa, &salen, SOCK_CLOEXEC | (S.prog ? 0 : SOCK_NONBLOCK));
+		fd = ub_accept(S.lfd, &sa, &salen, SOCK_CLOEXEC | (S.prog ? 0 : SOCK_NONBLOCK));
 		if (fd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
@@ -343,7 +343,7 @@ static void watch(unsigned i, unsigned ev)
    puts them on every message; the end has none). */
 static ssize_t seqread(int fd, size_t n, int flags, int *eof)
 {
-	union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(struct ucred))]; } cm;
+	union ub_cmsgbuf cm;
 	struct iovec iov = { SCRATCH, n };
 	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &cm,
 		.msg_controllen = sizeof cm };
@@ -451,7 +451,7 @@ static void serve_dgram(void)
 {
 	for (int k = 0; k < 64; k++) {
 		struct sockaddr_un sa;
-		union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(struct ucred))]; } cm;
+		union ub_cmsgbuf cm;
 		struct iovec iov = { SCRATCH, sizeof ub_scratch };
 		struct msghdr m = { .msg_name = &sa, .msg_namelen = sizeof sa, .msg_iov = &iov,
 			.msg_iovlen = 1, .msg_control = &cm, .msg_controllen = sizeof cm };
@@ -580,7 +580,7 @@ static void cloexec_all(void)
 	if (!syscall(SYS_close_range, 3U, ~0U, 4U /* CLOSE_RANGE_CLOEXEC */))
 		return;
 #endif
-	d = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	d = ub_open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (d >= 0) {
 		while ((n = syscall(SYS_getdents64, d, SCRATCH, UB_IOBUF)) > 0)
 			for (long off = 0; off < n;) {
@@ -602,34 +602,39 @@ static void cloexec_all(void)
 
 static sigset_t sigs;   /* what the loop reads from its signalfd */
 
+/* sigaddset for the signals below 32 we use: bit sig-1 of the first word,
+   as the kernel reads a sigset on every arch */
+static void addsig(sigset_t *s, int sig)
+{
+	*(unsigned long *)s |= 1UL << (sig - 1);
+}
+
 /* Children start with default dispositions: reset what we inherited once,
    here (never ignore: an ignored signal would pass on to PROG). HUP, CHLD
    and PIPE wait, blocked, for the loop; TERM, INT and QUIT end a start-up
    at once, and are blocked too when the loop begins. */
 static void setup_signals(void)
 {
-	struct sigaction sa = { .sa_handler = onsig };
 	sigset_t wait;
 	for (int s = 1; s < _NSIG; s++)
 		if (s != SIGKILL && s != SIGSTOP)
 			ub_sigdefault(s);
 	sigemptyset(&wait);
-	sigaddset(&wait, SIGHUP);
-	sigaddset(&wait, SIGCHLD);
-	sigaddset(&wait, SIGPIPE);
+	addsig(&wait, SIGHUP);
+	addsig(&wait, SIGCHLD);
+	addsig(&wait, SIGPIPE);
 	if (sigprocmask(SIG_SETMASK, &wait, 0) < 0)
 		ub_diesys(UB_EXIT_SYS, "unable to block signals", (char *)0);
 	sigs = wait;
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGQUIT);
-	S.sigfd = signalfd(-1, &sigs, SFD_NONBLOCK | SFD_CLOEXEC);
+	addsig(&sigs, SIGTERM);
+	addsig(&sigs, SIGINT);
+	addsig(&sigs, SIGQUIT);
+	S.sigfd = ub_signalfd(&sigs);
 	if (S.sigfd < 0)
 		ub_diesys(UB_EXIT_SYS, "unable to create a signalfd", (char *)0);
-	sigfillset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, 0);
-	sigaction(SIGINT, &sa, 0);
-	sigaction(SIGQUIT, &sa, 0);
+	ub_sigcatch(SIGTERM, onsig);
+	ub_sigcatch(SIGINT, onsig);
+	ub_sigcatch(SIGQUIT, onsig);
 }
 
 static void rule(const char *r)
@@ -716,7 +721,7 @@ static void writepid(void)
 	memcpy(tmp + n + 1, buf, (size_t)(p - buf - 1));
 	tmp[n + (size_t)(p - buf)] = 0;
 	unlinkat(e->dir, tmp, 0);   /* a leftover of a killed start with our pid */
-	fd = openat(e->dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
+	fd = ub_openat(e->dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd >= 0 && !ub_writeall(fd, buf, (size_t)(p - buf)) && !close(fd)
 	    && !renameat(e->dir, tmp, e->dir, e->name)) {
 		ub_entry_note(e);
@@ -738,7 +743,7 @@ static int background(void)
 	int p[2];
 	pid_t pid;
 	char c;
-	if (pipe2(p, O_CLOEXEC) < 0)
+	if (ub_pipe(p, O_CLOEXEC) < 0)
 		ub_diesys(UB_EXIT_SYS, "unable to create a pipe", (char *)0);
 	pid = ub_fork();
 	if (pid < 0)
@@ -872,7 +877,7 @@ int uds_serve_main(int argc, char **argv)
 		close((int)notify - 1);
 	}
 	if (bg >= 0) {
-		int nul = open("/dev/null", O_RDWR);
+		int nul = ub_open("/dev/null", O_RDWR);
 		if (nul >= 0) {
 			dup2(nul, 0);
 			dup2(nul, 1);

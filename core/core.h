@@ -81,7 +81,7 @@ void ub_addr_fmt(char *buf, const struct sockaddr_un *sa, socklen_t len);
 struct ub_file { unsigned type, uid; unsigned long long dev, ino; };
 int ub_statat(int dir, const char *name, struct ub_file *f);   /* "" is dir itself */
 
-/* sock.c */
+/* sock.c (ub_socket in sys.c) */
 struct ub_entry {           /* a file we made: its directory, held open, and its name */
 	int dir, made;
 	const char *name;
@@ -100,6 +100,13 @@ int ub_bind_local(int fd, const struct ub_addr *a, struct ub_entry *e);
 int ub_reply(int s, const void *buf, size_t n, const struct sockaddr_un *to,
              socklen_t tolen, uid_t uid, const struct ub_file *self);
 int ub_cmsg(struct msghdr *m, struct ucred *cr);
+/* Room for the credentials and for as many descriptors as one message can
+   carry (the kernel's SCM_MAX_FD, 253), so that every one is seen, and closed:
+   what does not fit would be left to the kernel, and an emulator may leak it. */
+union ub_cmsgbuf {
+	struct cmsghdr h;
+	char b[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(253 * sizeof(int))];
+};
 
 /* io.c: the one place for EINTR, EAGAIN and short writes. */
 ssize_t ub_read(int fd, void *buf, size_t n);
@@ -116,8 +123,16 @@ int ub_setids(uid_t uid, gid_t gid);
 int ub_fsids(uid_t uid, gid_t gid);
 pid_t ub_fork(void);
 void ub_sigdefault(int sig);
+void ub_sigignore(int sig, int on);
+void ub_sigcatch(int sig, void (*h)(int));   /* h ends the process: see sys.c */
 int ub_getsockopt(int fd, int level, int name, void *v, socklen_t *len);
 int ub_fcntl(int fd, int cmd, long arg);
+int ub_openat(int dir, const char *path, int flags);   /* O_CREAT: mode 0644 */
+#define ub_open(path, flags) ub_openat(-100 /* AT_FDCWD */, path, flags)
+int ub_accept(int fd, struct sockaddr_un *sa, socklen_t *len, int flags);
+int ub_pipe(int p[2], int flags);
+#include <signal.h>
+int ub_signalfd(const sigset_t *set);                  /* non-blocking, close-on-exec */
 unsigned long long ub_nofile(void);
 int ub_setsockopt(int fd, int level, int name, const void *v, socklen_t len);
 ssize_t ub_recvmsg(int fd, struct msghdr *m, int flags);

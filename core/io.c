@@ -74,7 +74,7 @@ void ub_shift(unsigned char *buf, size_t off, size_t n)
 void ub_stdfds(void)
 {
 	for (int fd = 0; fd < 3; fd++)
-		if (ub_fcntl(fd, F_GETFD, 0) < 0 && open("/dev/null", O_RDWR) < 0)
+		if (ub_fcntl(fd, F_GETFD, 0) < 0 && ub_open("/dev/null", O_RDWR) < 0)
 			_exit(UB_EXIT_SYS);
 }
 

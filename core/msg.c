@@ -99,7 +99,7 @@ void ub_lognb(void)
 	struct ub_file f;
 	logfd = 2;
 	if (!ub_statat(2, "", &f) && (f.type == S_IFIFO || f.type == S_IFCHR)) {
-		int fd = open("/proc/self/fd/2", O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		int fd = ub_open("/proc/self/fd/2", O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 		if (fd >= 0)
 			logfd = fd;
 	}
@@ -135,9 +135,11 @@ void ub_putfd(int fd, const char *const *parts)
 	}
 	if (dropped) {
 		char d[UB_MSGMAX];
+		size_t dn;
 		ub_fmtu(num, dropped);
-		if (lognb(d, line(d, (const char *[]){ ub_prog, ": warning: ", num,
-		                                       " log lines dropped: stderr was full", 0 })) < 0) {
+		dn = line(d, (const char *[]){ ub_prog, ": warning: ", num,
+		                               " log lines dropped: stderr was full", 0 });
+		if (lognb(d, dn) < 0) {
 			dropped++;
 			return;
 		}

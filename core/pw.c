@@ -71,7 +71,7 @@ static int scan(const char *path, const char *key, int byid, unsigned *id, unsig
 {
 	char buf[UB_LINEMAX];
 	size_t have = 0;
-	int skip = 0, found = 0, fd = open(path, O_RDONLY | O_CLOEXEC);
+	int skip = 0, found = 0, fd = ub_open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
 	for (;;) {

@@ -35,7 +35,7 @@ int ub_reply(int s, const void *buf, size_t n, const struct sockaddr_un *to,
 		slash = strchr(p, '/');
 		if (slash)
 			*slash = 0;
-		fd = openat(dir, *p ? p : p == path ? "/" : ".",
+		fd = ub_openat(dir, *p ? p : p == path ? "/" : ".",
 		            O_PATH | O_NOFOLLOW | O_CLOEXEC | (slash ? O_DIRECTORY : 0));
 		if (dir >= 0)
 			close(dir);

@@ -10,16 +10,11 @@
 #include <sys/stat.h>
 #include "core.h"
 
-int ub_socket(int type)
-{
-	return socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
-}
-
 /* Is a bound socket file served? Probe without blocking: a full backlog
    (EAGAIN) or another socket type (EPROTOTYPE) still means alive. */
 static int alive(const struct ub_addr *a, int type)
 {
-	int fd = socket(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), r, e;
+	int fd = ub_socket(type | SOCK_NONBLOCK), r, e;
 	if (fd < 0)
 		return -1;
 	r = connect(fd, (const struct sockaddr *)&a->sa, a->len);
@@ -38,7 +33,7 @@ static int alive(const struct ub_addr *a, int type)
    moment, never waited on: -1 if it was not had. */
 static int lockdir(const struct ub_entry *e)
 {
-	int fd = openat(e->dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = ub_openat(e->dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	for (int i = 0; fd >= 0 && i < 25; i++) {
 		if (!flock(fd, LOCK_EX | LOCK_NB))
 			return fd;
@@ -70,7 +65,7 @@ int ub_entry_at(struct ub_entry *e, const char *path)
 	dir[n + !n] = 0;
 	if (!n)
 		dir[0] = '/';
-	e->dir = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	e->dir = ub_open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	return e->dir < 0 ? -1 : 0;
 }
 

@@ -41,7 +41,7 @@ int ub_statat(int dir, const char *name, struct ub_file *f)
 	}
 	if (errno != ENOSYS || !*name)
 		return -1;
-	fd = openat(dir, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+	fd = ub_openat(dir, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
 	if (fd >= 0) {
 		close(fd);
 		f->type = 0100000;

@@ -2,11 +2,16 @@
    (musl's set*id synchronise threads we never start; its socket-option and
    recvmsg wrappers convert 32-bit time stamps we never ask for). */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <string.h>
 #include <unistd.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include "core.h"
+
+/* the kernel's sigset: 64 signals, or 128 on MIPS */
+#define SIGSETSIZE (8UL * ((_NSIG + 62) / 64))
 
 #ifdef SYS_setuid32
 #define NR_setuid SYS_setuid32
@@ -40,20 +45,24 @@ int ub_setids(uid_t uid, gid_t gid)
    the file capabilities from the effective set; they are taken back from the
    permitted set, so that root still creates in directories only root may
    write. -1 with EPERM when an id did not take. */
+/* setfsuid and setfsgid never fail: they return the old id, which on a
+   32-bit target libc reads as an error when it is within 4095 of 2^32; the
+   id is then minus errno. */
+static unsigned fsid(long nr, unsigned id)
+{
+	long r;
+	syscall(nr, id);
+	r = syscall(nr, UB_NOID);   /* no change: just the id now */
+	return r < 0 ? (unsigned)-errno : (unsigned)r;
+}
+
 int ub_fsids(uid_t uid, gid_t gid)
 {
 	struct { unsigned version; int pid; } h = { 0x20080522, 0 };  /* v3 */
 	struct { unsigned eff, perm, inh; } d[2];
-	if (gid != UB_NOID) {
-		syscall(NR_setfsgid, gid);
-		if ((gid_t)syscall(NR_setfsgid, UB_NOID) != gid)
-			goto refused;
-	}
-	if (uid != UB_NOID) {
-		syscall(NR_setfsuid, uid);
-		if ((uid_t)syscall(NR_setfsuid, UB_NOID) != uid)
-			goto refused;
-	}
+	if ((gid != UB_NOID && fsid(NR_setfsgid, gid) != gid)
+	    || (uid != UB_NOID && fsid(NR_setfsuid, uid) != uid))
+		goto refused;
 	if (!syscall(SYS_capget, &h, d)) {
 		d[0].eff = d[0].perm;
 		d[1].eff = d[1].perm;
@@ -77,6 +86,36 @@ int ub_getsockopt(int fd, int level, int name, void *v, socklen_t *len)
 	int r;
 	do r = (int)syscall(SYS_getsockopt, fd, level, name, v, len); while (r < 0 && errno == EINTR);
 	return r;
+}
+
+/* openat, socket, accept4, pipe2 and signalfd as the kernel has them: libc's
+   wrappers carry fallbacks for kernels older than ours and cancellation
+   points for threads we never start, at a hundred bytes or more each. */
+int ub_openat(int dir, const char *path, int flags)
+{
+	int r;
+	do r = (int)syscall(SYS_openat, dir, path, flags | O_LARGEFILE, 0644); while (r < 0 && errno == EINTR);
+	return r;
+}
+
+int ub_socket(int type)
+{
+	return (int)syscall(SYS_socket, AF_UNIX, type | SOCK_CLOEXEC, 0);
+}
+
+int ub_accept(int fd, struct sockaddr_un *sa, socklen_t *len, int flags)
+{
+	return (int)syscall(SYS_accept4, fd, sa, len, flags);
+}
+
+int ub_pipe(int p[2], int flags)
+{
+	return (int)syscall(SYS_pipe2, p, flags);
+}
+
+int ub_signalfd(const sigset_t *set)
+{
+	return (int)syscall(SYS_signalfd4, -1, set, SIGSETSIZE, O_NONBLOCK | O_CLOEXEC);
 }
 
 /* fcntl(2) as the kernel has it: libc's adds cases we never use. */
@@ -115,6 +154,43 @@ ssize_t ub_recvmsg(int fd, struct msghdr *m, int flags)
    every architecture; the mask size is the kernel's sigset_t. */
 void ub_sigdefault(int sig)
 {
-	unsigned long long zero[8] = { 0 };
-	syscall(SYS_rt_sigaction, sig, zero, 0, 8 * ((_NSIG + 62) / 64));
+	ub_sigignore(sig, 0);
+}
+
+/* The kernel's struct sigaction, as words: the handler and the flags (MIPS
+   puts the flags first), a restorer where the arch has one, then the mask. */
+#if defined __mips__
+enum { K_FLAGS, K_HANDLER, K_MASK };
+#elif defined __riscv
+enum { K_HANDLER, K_FLAGS, K_MASK };
+#else
+enum { K_HANDLER, K_FLAGS, K_RESTORER, K_MASK };
+#define HAS_RESTORER 1
+#endif
+
+/* The same, to ignore (on) or to default (off). */
+void ub_sigignore(int sig, int on)
+{
+	unsigned long k[16] = { 0 };
+	k[K_HANDLER] = (unsigned long)on;   /* SIG_IGN is 1 */
+	syscall(SYS_rt_sigaction, sig, k, 0, SIGSETSIZE);
+}
+
+/* Catch sig with h, which must end the process by raising sig again: the
+   disposition is back to the default as h is entered (SA_RESETHAND) and sig
+   is not blocked in it (SA_NODEFER), so the raise ends it there; every other
+   signal waits. h never returns, so the restorer, which some kernels insist
+   on having, is never called: h stands in for it. libc's sigaction costs
+   more than half a kilobyte, for locks and restorers we never need. */
+void ub_sigcatch(int sig, void (*h)(int))
+{
+	unsigned long k[16] = { 0 };
+	k[K_HANDLER] = (unsigned long)h;
+	k[K_FLAGS] = SA_RESETHAND | SA_NODEFER;
+#ifdef HAS_RESTORER
+	k[K_FLAGS] |= 0x04000000;   /* SA_RESTORER */
+	k[K_RESTORER] = (unsigned long)h;
+#endif
+	memset(k + K_MASK, 0xff, SIGSETSIZE);
+	syscall(SYS_rt_sigaction, sig, k, 0, SIGSETSIZE);
 }
