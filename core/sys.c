@@ -53,7 +53,7 @@ static unsigned fsid(long nr, unsigned id)
 	long r;
 	syscall(nr, id);
 	r = syscall(nr, UB_NOID);   /* no change: just the id now */
-	return r < 0 ? (unsigned)-errno : (unsigned)r;
+	return r == -1 ? (unsigned)-errno : (unsigned)r;
 }
 
 int ub_fsids(uid_t uid, gid_t gid)
@@ -191,6 +191,9 @@ void ub_sigcatch(int sig, void (*h)(int))
 	k[K_FLAGS] |= 0x04000000;   /* SA_RESTORER */
 	k[K_RESTORER] = (unsigned long)h;
 #endif
+	/* every other signal waits while h runs; sig itself must not, or the
+	   raise would wait for h to return, into the restorer */
 	memset(k + K_MASK, 0xff, SIGSETSIZE);
+	k[K_MASK] &= ~(1UL << (sig - 1));
 	syscall(SYS_rt_sigaction, sig, k, 0, SIGSETSIZE);
 }
