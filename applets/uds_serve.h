@@ -1,0 +1,76 @@
+/* uds_serve.h: what the files of uds-serve share: the state, the connection
+   table, and the functions each concern offers the others. One process, one
+   applet: the state is global, in fixed tables. */
+#ifndef UDS_SERVE_H
+#define UDS_SERVE_H
+
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include "../core/core.h"
+
+enum { FREE, BUILTIN, CHILD };
+enum { UPPER, ECHO, DISCARD };
+#define ID_LISTEN UB_MAXCONN
+#define ID_SIGNAL (UB_MAXCONN + 1)
+#define NOSLOT 0xff
+
+struct conn {
+	unsigned long long last;   /* last activity (ms), for -t */
+	pid_t pid;                 /* the child, or the built-in client's pid */
+	uid_t uid;
+	int fd;
+	unsigned short off, len;   /* pending reply within its slot */
+	unsigned char state, slot, blocked;
+};
+
+extern struct conn conns[UB_MAXCONN];
+extern unsigned hiwater, nconn;
+
+struct serve {
+	struct ub_addr addr;
+	struct ub_entry sock, pidf;   /* the socket file and the pidfile we made */
+	struct ub_file self;          /* our own socket file (dgram: never answer it) */
+	struct sockaddr_un me;        /* our own address (dgram: never answer it) */
+	socklen_t melen;
+	int type, lfd, ep, sigfd, service, accepting, nrules;
+	int needcred;             /* does anything use the client's credentials? */
+	int starved;              /* accept failed for want of resources; warned */
+	unsigned maxconn, maxuid;
+	unsigned long idle;
+	unsigned long long paused, nextidle;
+	pid_t mainpid;
+	char **prog;
+	const char *progpath;     /* PROG found in PATH once, at start */
+	const char *pidfile;
+	struct { char isgid; unsigned id; } rules[UB_MAXRULES];
+};
+extern struct serve S;
+
+/* Pending replies for slow readers live in a few fixed slots of the shared
+   scratch area; a client waits for a free slot rather than grow anything. */
+#define SCRATCH ub_scratch
+#define POOL (ub_scratch + UB_IOBUF)
+extern unsigned char slotused[UB_PENDSLOTS];
+
+/* uds_serve.c: start-up and the end */
+void cleanup(void);
+extern char e_lpath[16 + UB_PATHMAX];
+
+/* uds_serve_loop.c: the event loop, accepting, the connection table */
+void loop_init(void);
+void serve_loop(const sigset_t *sigs) __attribute__((noreturn));
+int epctl(int op, int fd, unsigned ev, unsigned id);
+unsigned conn_new(void);
+void conn_free(unsigned i);
+int allowed(const struct ucred *cr);
+void info3(const char *what, unsigned long a, unsigned long b, unsigned long c);
+
+/* uds_serve_builtin.c: the built-in services */
+void serve_conn(unsigned i);
+void serve_dgram(void);
+
+/* uds_serve_prog.c: a program per connection */
+void spawn(int fd, const struct ucred *cr, const struct sockaddr_un *sa, socklen_t salen, unsigned n);
+
+#endif

@@ -1,0 +1,275 @@
+/* uds_serve_loop.c: uds-serve's event loop: accepting, the connection table,
+   children, signals and idle connections. */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include "uds_serve.h"
+
+struct conn conns[UB_MAXCONN];
+static unsigned short freeidx[UB_MAXCONN];
+static unsigned nfree;
+unsigned hiwater, nconn;
+unsigned char slotused[UB_PENDSLOTS];
+
+int epctl(int op, int fd, unsigned ev, unsigned id)
+{
+	struct epoll_event e = { .events = ev, .data.u32 = id };
+	int r;
+	do r = epoll_ctl(S.ep, op, fd, &e); while (r < 0 && errno == EINTR);
+	return r;
+}
+
+/* The server's own descriptors: without them there is no serving. */
+static void epctl_own(int op, int fd, unsigned ev, unsigned id)
+{
+	if (epctl(op, fd, ev, id) < 0)
+		ub_diesys(UB_EXIT_SYS, "unable to control epoll", (char *)0);
+}
+
+static void listening(int on)
+{
+	if (on == S.accepting)
+		return;
+	S.accepting = on;
+	epctl_own(EPOLL_CTL_MOD, S.lfd, on ? EPOLLIN : 0, ID_LISTEN);
+}
+
+static void resume(void)
+{
+	if (!S.accepting && nconn < S.maxconn && ub_now() >= S.paused)
+		listening(1);
+}
+
+static void killchildren(void)
+{
+	for (unsigned i = 0; i < hiwater; i++)
+		if (conns[i].state == CHILD) {
+			kill(conns[i].pid, SIGTERM);
+			kill(conns[i].pid, SIGCONT);
+		}
+}
+
+void info3(const char *what, unsigned long a, unsigned long b, unsigned long c)
+{
+	char x[24], y[24], z[24];
+	if (ub_verbosity < 2)
+		return;
+	ub_fmtu(x, a);
+	ub_fmtu(y, b);
+	ub_fmtu(z, c);
+	ub_info(what, " pid ", x, " uid ", y, " gid ", z, (char *)0);
+}
+
+unsigned conn_new(void)
+{
+	unsigned i = nfree ? freeidx[--nfree] : hiwater++;
+	nconn++;
+	return i;
+}
+
+void conn_free(unsigned i)
+{
+	struct conn *c = &conns[i];
+	if (c->state == BUILTIN)
+		close(c->fd);
+	if (c->slot != NOSLOT)
+		slotused[c->slot] = 0;
+	c->state = FREE;
+	freeidx[nfree++] = (unsigned short)i;
+	nconn--;
+	resume();
+}
+
+int allowed(const struct ucred *cr)
+{
+	if (!S.nrules)
+		return 1;
+	for (int i = 0; i < S.nrules; i++)
+		if ((S.rules[i].isgid ? cr->gid : cr->uid) == S.rules[i].id)
+			return 1;
+	return 0;
+}
+
+static unsigned peruid(uid_t uid)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < hiwater; i++)
+		n += conns[i].state != FREE && conns[i].uid == uid;
+	return n;
+}
+
+static void do_accept(void)
+{
+	for (int k = 0; k < 16; k++) {
+		struct sockaddr_un sa;
+		socklen_t salen = sizeof sa, cl = sizeof(struct ucred);
+		struct ucred cr;
+		unsigned n, i;
+		int fd;
+		if (nconn >= S.maxconn) {
+			listening(0);
+			return;
+		}
+		fd = ub_accept(S.lfd, &sa, &salen, SOCK_CLOEXEC | (S.prog ? 0 : SOCK_NONBLOCK));
+		if (fd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			if (errno != EAGAIN) {
+				/* out of descriptors or memory: rest, never spin, warn once */
+				if (!S.starved)
+					ub_warnsys("unable to accept", (char *)0);
+				S.starved = 1;
+				S.paused = ub_now() + 100;
+				listening(0);
+			}
+			return;
+		}
+		S.starved = 0;
+		n = 0;
+		memset(&cr, 0, sizeof cr);
+		if (S.needcred) {
+			if (ub_getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &cl) < 0) {
+				close(fd);
+				continue;
+			}
+			if (!allowed(&cr) || (n = peruid(cr.uid) + 1) > S.maxuid) {
+				info3("refuse", (unsigned long)cr.pid, cr.uid, cr.gid);
+				close(fd);
+				continue;
+			}
+		}
+		info3("accept", (unsigned long)cr.pid, cr.uid, cr.gid);
+		if (S.prog) {
+			spawn(fd, &cr, &sa, salen, n);
+			continue;
+		}
+		i = conn_new();
+		if (S.idle && ub_now() + S.idle < S.nextidle)
+			S.nextidle = ub_now() + S.idle;
+		conns[i] = (struct conn){ .last = S.idle ? ub_now() : 0, .pid = cr.pid, .uid = cr.uid,
+			.fd = fd, .state = BUILTIN, .slot = NOSLOT };
+		if (epctl(EPOLL_CTL_ADD, fd, EPOLLIN | EPOLLRDHUP, i) < 0) {
+			/* out of epoll watches (ENOSPC) or memory: refuse this one */
+			ub_warnsys("unable to watch a client", (char *)0);
+			conn_free(i);
+		}
+	}
+}
+
+static void reap(void)
+{
+	int st;
+	pid_t pid;
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		char p[24], n[24];
+		for (unsigned i = 0; i < hiwater; i++)
+			if (conns[i].state == CHILD && conns[i].pid == pid) {
+				conn_free(i);
+				break;
+			}
+		if (ub_verbosity < 2)
+			continue;
+		ub_fmtu(p, (unsigned long)pid);
+		ub_fmtu(n, (unsigned long)(WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st)));
+		ub_info("child ", p, WIFEXITED(st) ? " exit " : " signal ", n, (char *)0);
+	}
+}
+
+static void signals(void)
+{
+	struct signalfd_siginfo si[8];
+	ssize_t r = read(S.sigfd, si, sizeof si);
+	for (ssize_t k = 0; k < r / (ssize_t)sizeof *si; k++)
+		switch (si[k].ssi_signo) {
+		case SIGCHLD:
+			reap();
+			break;
+		case SIGHUP:
+			killchildren();
+			break;
+		case SIGQUIT:
+			killchildren();
+			/* fall through */
+		case SIGTERM:
+		case SIGINT:
+			cleanup();
+			_exit(0);
+		}
+}
+
+static void idle_check(void)
+{
+	unsigned long long now = ub_now(), next = ~0ULL;
+	if (now < S.nextidle)
+		return;
+	for (unsigned i = 0; i < hiwater; i++) {
+		struct conn *c = &conns[i];
+		if (c->state != BUILTIN)
+			continue;
+		if (now - c->last >= S.idle) {
+			char p[24];
+			ub_fmtu(p, (unsigned long)c->pid);
+			ub_info("idle close pid ", p, (char *)0);
+			conn_free(i);
+		} else if (c->last + S.idle < next)
+			next = c->last + S.idle;
+	}
+	S.nextidle = next;
+}
+
+static int timeout(void)
+{
+	unsigned long long now, t = ~0ULL;
+	if (!(S.idle && nconn) && S.accepting)
+		return -1;   /* no clock read: under emulation it is a system call */
+	now = ub_now();
+	if (S.idle && nconn)
+		t = S.nextidle;
+	if (!S.accepting && S.paused > now && S.paused < t)
+		t = S.paused;
+	if (t == ~0ULL)
+		return -1;
+	return t <= now ? 0 : (int)(t - now);
+}
+
+void loop_init(void)
+{
+	S.ep = epoll_create1(EPOLL_CLOEXEC);
+	if (S.ep < 0)
+		ub_diesys(UB_EXIT_SYS, "unable to create epoll", (char *)0);
+	epctl_own(EPOLL_CTL_ADD, S.lfd, EPOLLIN, ID_LISTEN);
+	epctl_own(EPOLL_CTL_ADD, S.sigfd, EPOLLIN, ID_SIGNAL);
+	S.accepting = 1;
+}
+
+void serve_loop(const sigset_t *sigs)
+{
+	/* from now on the loop reads them all */
+	if (sigprocmask(SIG_BLOCK, sigs, 0) < 0)
+		ub_diesys(UB_EXIT_SYS, "unable to block signals", (char *)0);
+	for (;;) {
+		struct epoll_event ev[64];
+		int n = epoll_wait(S.ep, ev, 64, timeout());
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			ub_diesys(UB_EXIT_SYS, "unable to wait for events", (char *)0);
+		}
+		for (int k = 0; k < n; k++) {
+			unsigned id = ev[k].data.u32;
+			if (id == ID_SIGNAL)
+				signals();
+			else if (id == ID_LISTEN)
+				S.type == SOCK_DGRAM ? serve_dgram() : do_accept();
+			else if (conns[id].state == BUILTIN)
+				serve_conn(id);
+		}
+		if (S.idle)
+			idle_check();
+		resume();
+	}
+}

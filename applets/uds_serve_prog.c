@@ -1,0 +1,58 @@
+/* uds_serve_prog.c: uds-serve's program per connection (UCSPI-IPC). */
+#include <errno.h>
+#include <signal.h>
+#include <unistd.h>
+#include "uds_serve.h"
+
+/* The fixed slots of the child's UCSPI environment. */
+static char e_uid[40], e_gid[40], e_pid[40], e_num[40], e_rpath[16 + UB_PATHMAX];
+char e_lpath[16 + UB_PATHMAX];
+
+static void envnum(char *buf, const char *key, unsigned long v)
+{
+	char n[24];
+	ub_fmtu(n, v);
+	ub_env_set(ub_kv(buf, 40, key, n));
+}
+
+/* The child unblocks what the server keeps for its signalfd, so PROG
+   starts with an empty mask and default dispositions. */
+static void __attribute__((noreturn)) child(int fd)
+{
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, 0);
+	if (dup2(fd, 0) < 0 || dup2(fd, 1) < 0)
+		ub_diesys(UB_EXIT_SYS, "unable to set up the connection", (char *)0);
+	if (S.progpath)
+		execve(S.progpath, S.prog, ub_env_get());
+	/* not found at start (it may be there now), or not runnable */
+	ub_execvp(S.prog, ub_env_get());
+	ub_diesys(UB_EXIT_SYS, "unable to exec ", S.prog[0], (char *)0);
+}
+
+void spawn(int fd, const struct ucred *cr, const struct sockaddr_un *sa, socklen_t salen, unsigned n)
+{
+	pid_t pid;
+	unsigned i;
+	char path[UB_PATHMAX + 2];
+	ub_env_reset();
+	ub_env_set("PROTO=IPC");
+	envnum(e_uid, "IPCREMOTEEUID=", cr->uid);
+	envnum(e_gid, "IPCREMOTEEGID=", cr->gid);
+	envnum(e_pid, "IPCREMOTEPID=", (unsigned long)cr->pid);
+	envnum(e_num, "IPCCONNNUM=", n);
+	ub_addr_fmt(path, sa, salen);
+	ub_env_set(ub_kv(e_rpath, sizeof e_rpath, "IPCREMOTEPATH=", path));
+	ub_env_set(e_lpath);
+	do pid = vfork(); while (pid < 0 && errno == EINTR);
+	if (!pid)
+		child(fd);
+	close(fd);
+	if (pid < 0) {
+		ub_warnsys("unable to fork", (char *)0);
+		return;
+	}
+	i = conn_new();
+	conns[i] = (struct conn){ .pid = pid, .uid = cr->uid, .fd = -1, .state = CHILD, .slot = NOSLOT };
+}
