@@ -1,6 +1,6 @@
 /* uds_connect.c: connect to a UNIX socket and relay stdio, probe, wait, or run a program.
  *
- * usage: uds-connect [-qvz] [-w SECS] [-t SECS] [-b LOCAL-ADDRESS]
+ * usage: uds-connect [-qrvuz] [-w SECS] [-t SECS] [-b LOCAL-ADDRESS]
  *                    [-T stream|seqpacket|dgram] ADDRESS [PROG [ARG...]]
  */
 #include <errno.h>
@@ -13,7 +13,7 @@
 #include "../core/core.h"
 
 static const char usage[] =
-	"usage: uds-connect [-qvz] [-w SECS] [-t SECS] [-b LOCAL-ADDRESS]\n"
+	"usage: uds-connect [-qrvuz] [-w SECS] [-t SECS] [-b LOCAL-ADDRESS]\n"
 	"                   [-T stream|seqpacket|dgram] ADDRESS [PROG [ARG...]]\n";
 
 /* dgram: after stdin's EOF, how long to wait for missing replies, as socat does */
@@ -23,6 +23,8 @@ static struct {
 	struct ub_addr addr, local;
 	struct ub_entry lent;     /* the -b file, removed at exit if still ours */
 	int fd, type, haslocal;
+	int raw;                  /* -r: lines go with their newline, messages as they came */
+	int oneway;               /* -u: never read the socket */
 	unsigned long idle;
 	unsigned long long last, sent, recvd;
 } C;
@@ -178,7 +180,8 @@ static void poll_idle(struct pollfd *pf, int n, int linger)
 static void __attribute__((noreturn)) relay_stream(void)
 {
 	struct pump a = { .in = 0, .out = C.fd, .outsock = 1, .splice = 1, .buf = ub_scratch };
-	struct pump b = { .in = C.fd, .out = 1, .insock = 1, .splice = 1, .buf = ub_scratch + UB_IOBUF };
+	struct pump b = { .in = C.fd, .out = 1, .insock = 1, .splice = 1, .buf = ub_scratch + UB_IOBUF,
+		.done = C.oneway };
 	for (;;) {
 		struct pollfd pf[3] = { { .fd = 0 }, { .fd = C.fd }, { .fd = 1 } };
 		int moved;
@@ -206,7 +209,7 @@ static void __attribute__((noreturn)) relay_stream(void)
 				ub_halfclose(C.fd);
 				a.eof = 2;
 			}
-			if (b.done)
+			if (C.oneway ? a.eof == 2 : b.done)
 				finish(0, 0);
 		} while (moved);
 		want(pf, &a);
@@ -228,28 +231,49 @@ static void __attribute__((noreturn)) relay_stream(void)
 	}
 }
 
-/* seqpacket and dgram: a line of stdin is a message, a message is written as is. */
+static void __attribute__((noreturn)) toolong(void)
+{
+	ub_die(UB_EXIT_USAGE, "message too long", (char *)0);
+}
+
+/* seqpacket and dgram: a line of stdin is a message, sent without its
+   newline (with it, under -r); a message received is a line, written with a
+   newline unless it ends with one (as it came, under -r). An empty line is
+   an empty message, and back. */
 static void __attribute__((noreturn)) relay_msgs(void)
 {
 	unsigned char *lb = ub_scratch, *rb = ub_scratch + UB_IOBUF;
-	size_t have = 0;
+	size_t have = 0, rmax = sizeof ub_scratch - UB_IOBUF - 1;   /* room for a newline */
 	int ineof = 0, shut = 0;
 	unsigned long long nsent = 0, nrecvd = 0, lingerstart = 0;
+	if (C.type == SOCK_SEQPACKET && !C.oneway) {
+		/* credentials on every message tell an empty one from the end; set
+		   after connect, which would otherwise autobind us */
+		int one = 1;
+		ub_setsockopt(C.fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof one);
+	}
 	for (;;) {
-		struct pollfd pf[2] = { { .fd = 0 }, { .fd = C.fd, .events = POLLIN } };
+		struct pollfd pf[2] = { { .fd = 0 }, { .fd = C.fd, .events = C.oneway ? 0 : POLLIN } };
 		unsigned char *nl = have ? memchr(lb, '\n', have) : 0;
-		size_t mlen = nl ? (size_t)(nl - lb) + 1 : (have == UB_IOBUF || (ineof && have)) ? have : 0;
+		/* the line to send, newline included; a last one without is sent as it is */
+		size_t mlen = nl ? (size_t)(nl - lb) + 1 : ineof ? have : 0;
 		int ms = -1;
+		if (!nl && have == UB_IOBUF)
+			toolong();   /* nothing of it was sent */
 		if (mlen)
 			pf[1].events |= POLLOUT;
 		else if (!ineof)
 			pf[0].events = POLLIN;
 		else if (!shut) {
+			if (C.oneway)
+				finish(0, 0);   /* all sent, nothing to wait for */
 			shut = 1;
 			if (C.type == SOCK_SEQPACKET)
 				ub_halfclose(C.fd);
 			lingerstart = ub_now();
 		}
+		if (!pf[1].events)
+			pf[1].fd = -1;
 		if (!pf[0].events)
 			pf[0].fd = -1;   /* a pipe at EOF would report POLLHUP for ever */
 		if (shut && C.type == SOCK_DGRAM) {
@@ -259,15 +283,18 @@ static void __attribute__((noreturn)) relay_msgs(void)
 			ms = (int)(lingerstart + lim - now);
 		}
 		poll_idle(pf, 2, ms);
-		if (pf[1].revents & (POLLIN | POLLHUP | POLLERR)) {
-			ssize_t n = recv(C.fd, rb, sizeof ub_scratch - UB_IOBUF, MSG_DONTWAIT);
+		if (!C.oneway && (pf[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+			int eof;
+			ssize_t n = ub_msgread(C.fd, rb, rmax, MSG_DONTWAIT, &eof);
 			if (n < 0 && errno == ECONNRESET && C.type == SOCK_SEQPACKET)
 				/* the server closed with our messages unread: the kernel
 				   says so before the replies it had sent; read on */
 				continue;
-			if (n > 0 || (!n && C.type == SOCK_DGRAM)) {   /* an empty datagram is a message */
-				outall(rb, (size_t)n);
+			if (n > 0 || (!n && (C.type == SOCK_DGRAM || !eof))) {   /* an empty message is a message */
 				C.recvd += (unsigned long long)n;
+				if (!C.raw && (!n || rb[n - 1] != '\n'))
+					rb[n++] = '\n';
+				outall(rb, (size_t)n);
 				nrecvd++;
 				C.last = lingerstart = ub_now();
 			} else if (!n || (errno != EAGAIN && errno != EINTR)) {
@@ -277,7 +304,9 @@ static void __attribute__((noreturn)) relay_msgs(void)
 			}
 		}
 		if (mlen && (pf[1].revents & POLLOUT)) {
-			ssize_t n = ub_send(C.fd, lb, mlen);
+			ssize_t n = ub_send(C.fd, lb, mlen - (nl && !C.raw));
+			if (n < 0 && errno == EMSGSIZE)
+				toolong();
 			if (n < 0 && errno != EAGAIN)
 				ub_diesys(UB_EXIT_SYS, "unable to send to ", C.addr.text, (char *)0);
 			if (n >= 0) {
@@ -356,8 +385,10 @@ int uds_connect_main(int argc, char **argv)
 	unsigned long wait = 0;
 	int opt, probe = 0;
 	C.type = SOCK_STREAM;
-	while ((opt = ub_getopt(&g, argc, argv, "qvzw:t:b:T:")) != -1)
+	while ((opt = ub_getopt(&g, argc, argv, "qrvuzw:t:b:T:")) != -1)
 		switch (opt) {
+		case 'r': C.raw = 1; break;
+		case 'u': C.oneway = 1; break;
 		case 'q': ub_verbosity = 0; break;
 		case 'v': ub_verbosity = 2; break;
 		case 'z': probe = 1; break;

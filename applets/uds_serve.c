@@ -2,7 +2,7 @@
  *
  * usage: uds-serve [-qv] [-B] [-P PIDFILE] [-1] [-n FD] [-c MAX] [-C MAX] [-b BACKLOG]
  *                  [-m MODE] [-o USER[:GROUP]] [-u USER] [-g GROUP] [-A RULE]...
- *                  [-T stream|seqpacket|dgram] [-t SECS] [-I upper|echo|discard]
+ *                  [-T stream|seqpacket|dgram] [-t SECS] [-I upper|echo|discard|print]
  *                  ADDRESS [PROG [ARG...]]
  */
 #include <errno.h>
@@ -26,7 +26,7 @@ int renameat(int, const char *, int, const char *);   /* from <stdio.h>, which w
 static const char usage[] =
 	"usage: uds-serve [-qv] [-B] [-P PIDFILE] [-1] [-n FD] [-c MAX] [-C MAX] [-b BACKLOG]\n"
 	"                 [-m MODE] [-o USER[:GROUP]] [-u USER] [-g GROUP] [-A RULE]...\n"
-	"                 [-T stream|seqpacket|dgram] [-t SECS] [-I upper|echo|discard]\n"
+	"                 [-T stream|seqpacket|dgram] [-t SECS] [-I upper|echo|discard|print]\n"
 	"                 ADDRESS [PROG [ARG...]]\n";
 
 /* Signals reach the loop through a signalfd, blocked until they are read:
@@ -246,6 +246,32 @@ static int background(void)
 
 struct serve S;
 
+/* systemd's Type=notify: once listening, READY=1 and MAINPID (the serving
+   process) in one datagram to NOTIFY_SOCKET, a path or an @abstract name. A
+   failure is only a warning: the service runs all the same. */
+static void notify_systemd(void)
+{
+	const char *ns = getenv("NOTIFY_SOCKET");
+	char msg[48] = "READY=1\nMAINPID=";
+	struct ub_addr a;
+	const char *bad;
+	int fd;
+	if (!ns)
+		return;
+	bad = ub_addr_try(&a, ns);
+	if (bad) {
+		ub_putfd(2, (const char *[]){ ub_prog, ": warning: unable to notify ", ns, ": ", bad, 0 });
+		return;
+	}
+	*ub_fmtu(msg + 16, (unsigned long)getpid()) = '\n';
+	fd = ub_socket(SOCK_DGRAM);
+	if (fd < 0 || sendto(fd, msg, strlen(msg), MSG_DONTWAIT | MSG_NOSIGNAL,
+	                     (const struct sockaddr *)&a.sa, a.len) < 0)
+		ub_warnsys("unable to notify ", ns, (char *)0);
+	if (fd >= 0)
+		close(fd);
+}
+
 int uds_serve_main(int argc, char **argv)
 {
 	struct ub_getopt g = { 0 };
@@ -256,7 +282,7 @@ int uds_serve_main(int argc, char **argv)
 	int opt, ready1 = 0, bg = -1, daemonize = 0, act;
 	static const char *const drop[] = { "PROTO", "IPCREMOTEEUID", "IPCREMOTEEGID",
 		"IPCREMOTEPID", "IPCREMOTEPATH", "IPCLOCALPATH", "IPCCONNNUM",
-		"LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", 0 };
+		"LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "NOTIFY_SOCKET", 0 };
 
 	S.type = SOCK_STREAM;
 	S.maxconn = UB_DEFCONN;
@@ -289,6 +315,7 @@ int uds_serve_main(int argc, char **argv)
 			if (!strcmp(g.arg, "upper")) S.service = UPPER;
 			else if (!strcmp(g.arg, "echo")) S.service = ECHO;
 			else if (!strcmp(g.arg, "discard")) S.service = DISCARD;
+			else if (!strcmp(g.arg, "print")) S.service = PRINT;
 			else ub_die(UB_EXIT_USAGE, "unknown service: ", g.arg, (char *)0);
 			break;
 		case UB_OPT_HELP: ub_usage(usage);
@@ -348,6 +375,7 @@ int uds_serve_main(int argc, char **argv)
 		S.progpath = ub_which(S.prog[0], found);
 	}
 
+	notify_systemd();
 	if (ready1 && ub_writeall(1, "\n", 1) < 0)
 		ub_diesys(UB_EXIT_SYS, "unable to notify readiness", (char *)0);
 	if (notify) {
@@ -358,7 +386,8 @@ int uds_serve_main(int argc, char **argv)
 		int nul = ub_open("/dev/null", O_RDWR);
 		if (nul >= 0) {
 			dup2(nul, 0);
-			dup2(nul, 1);
+			if (S.service != PRINT || S.prog)   /* print's output stays */
+				dup2(nul, 1);
 			if (nul > 2)
 				close(nul);
 		}
@@ -366,5 +395,7 @@ int uds_serve_main(int argc, char **argv)
 		close(bg);
 	}
 
+	if (S.service == PRINT)
+		S.out = ub_nbopen(1);
 	serve_loop(&sigs);
 }

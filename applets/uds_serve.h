@@ -10,7 +10,7 @@
 #include "../core/core.h"
 
 enum { FREE, BUILTIN, CHILD };
-enum { UPPER, ECHO, DISCARD };
+enum { UPPER, ECHO, DISCARD, PRINT };
 #define ID_LISTEN UB_MAXCONN
 #define ID_SIGNAL (UB_MAXCONN + 1)
 #define NOSLOT 0xff
@@ -34,6 +34,7 @@ struct serve {
 	struct sockaddr_un me;        /* our own address (dgram: never answer it) */
 	socklen_t melen;
 	int type, lfd, ep, sigfd, service, accepting, nrules;
+	int out;                  /* -I print: stdout, our own non-blocking one if it can be */
 	int needcred;             /* does anything use the client's credentials? */
 	int starved;              /* accept failed for want of resources; warned */
 	unsigned maxconn, maxuid;
@@ -65,10 +66,20 @@ unsigned conn_new(void);
 void conn_free(unsigned i);
 int allowed(const struct ucred *cr);
 void info3(const char *what, unsigned long a, unsigned long b, unsigned long c);
+void signals(void);
+void slot_release(struct conn *c);
 
 /* uds_serve_builtin.c: the built-in services */
 void serve_conn(unsigned i);
 void serve_dgram(void);
+int freeslot(void);
+void watch(unsigned i, unsigned ev);
+ssize_t consume(int fd, size_t n);
+
+/* uds_serve_print.c: -I print */
+void print_out(const unsigned char *buf, size_t n);
+void print_msg(unsigned char *buf, size_t n);
+void serve_print(unsigned i, unsigned ev);
 
 /* uds_serve_prog.c: a program per connection */
 void spawn(int fd, const struct ucred *cr, const struct sockaddr_un *sa, socklen_t salen, unsigned n);

@@ -28,7 +28,7 @@ static void transform(unsigned char *p, size_t n)
 			*p = (unsigned char)(*p - 32);
 }
 
-static int freeslot(void)
+int freeslot(void)
 {
 	for (int s = 0; s < UB_PENDSLOTS; s++)
 		if (!slotused[s])
@@ -38,31 +38,16 @@ static int freeslot(void)
 
 /* Wait for the client to be writable (ev EPOLLOUT) or readable again; a
    connection whose watch cannot be changed is closed, never left spinning. */
-static void watch(unsigned i, unsigned ev)
+void watch(unsigned i, unsigned ev)
 {
 	if (epctl(EPOLL_CTL_MOD, conns[i].fd, ev, i) < 0)
 		conn_free(i);
 }
 
-/* A seqpacket read: 0 is an empty message or the end, which only the
-   credentials tell apart (SO_PASSCRED, inherited from the listening socket,
-   puts them on every message; the end has none). */
-static ssize_t seqread(int fd, size_t n, int flags, int *eof)
-{
-	union ub_cmsgbuf cm;
-	struct iovec iov = { SCRATCH, n };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &cm,
-		.msg_controllen = sizeof cm };
-	struct ucred cr;
-	ssize_t r = ub_recvmsg(fd, &m, flags | MSG_CMSG_CLOEXEC);
-	*eof = r == 0 && !ub_cmsg(&m, &cr);
-	return r;
-}
-
 /* Take what was peeked and answered. The data is queued, so a failure is
    spurious: tried again a few times, then the connection is closed, since a
    message answered and still queued would be answered twice. */
-static ssize_t consume(int fd, size_t n)
+ssize_t consume(int fd, size_t n)
 {
 	ssize_t r;
 	int tries = 0;
@@ -105,14 +90,15 @@ void serve_conn(unsigned i)
 		watch(i, EPOLLIN | EPOLLRDHUP);
 		return;
 	}
-	if (S.service != DISCARD) {
+	if (S.service < DISCARD) {
 		if (S.type != SOCK_SEQPACKET)
 			slot = freeslot();
 		peek = slot < 0;
 	}
 	/* seqpacket never parks, so its messages may fill the whole scratch area */
 	if (S.type == SOCK_SEQPACKET)
-		r = seqread(c->fd, sizeof ub_scratch, MSG_DONTWAIT | (peek ? MSG_PEEK : 0), &eof);
+		/* SO_PASSCRED is inherited from the listening socket */
+		r = ub_msgread(c->fd, SCRATCH, sizeof ub_scratch - 1, MSG_DONTWAIT | (peek ? MSG_PEEK : 0), &eof);
 	else {
 		r = recv(c->fd, SCRATCH, S.service == DISCARD || peek ? UB_IOBUF : UB_PENDSIZE,
 		         MSG_DONTWAIT | (peek ? MSG_PEEK : 0));
@@ -128,7 +114,9 @@ void serve_conn(unsigned i)
 		return;
 	}
 	c->last = S.idle ? ub_now() : 0;
-	if (S.service == DISCARD)
+	if (S.service == PRINT)
+		print_msg(SCRATCH, (size_t)r);   /* seqpacket: a message a line */
+	if (S.service >= DISCARD)
 		return;
 	transform(SCRATCH, (size_t)r);
 	w = ub_send(c->fd, SCRATCH, (size_t)r);
@@ -164,7 +152,7 @@ void serve_dgram(void)
 	for (int k = 0; k < 64; k++) {
 		struct sockaddr_un sa;
 		union ub_cmsgbuf cm;
-		struct iovec iov = { SCRATCH, sizeof ub_scratch };
+		struct iovec iov = { SCRATCH, sizeof ub_scratch - 1 };   /* 1: print's newline */
 		struct msghdr m = { .msg_name = &sa, .msg_namelen = sizeof sa, .msg_iov = &iov,
 			.msg_iovlen = 1, .msg_control = &cm, .msg_controllen = sizeof cm };
 		struct ucred cr = { 0, UB_NOID, UB_NOID };
@@ -179,18 +167,20 @@ void serve_dgram(void)
 			ub_info("drop datagram larger than the buffer", (char *)0);
 			continue;
 		}
+		if (!allowed(&cr)) {
+			info3("refuse", (unsigned long)cr.pid, cr.uid, cr.gid);
+			continue;
+		}
+		if (S.service == PRINT)   /* no reply: any sender will do, bound or not */
+			print_msg(SCRATCH, (size_t)r);
+		if (S.service >= DISCARD)
+			continue;
 		if (m.msg_namelen <= sizeof(sa_family_t)) {
 			ub_info("drop datagram from unbound sender", (char *)0);
 			continue;
 		}
 		if (m.msg_namelen == S.melen && !memcmp(&sa, &S.me, S.melen))
 			continue;   /* our own reply, come back: never answer it */
-		if (!allowed(&cr)) {
-			info3("refuse", (unsigned long)cr.pid, cr.uid, cr.gid);
-			continue;
-		}
-		if (S.service == DISCARD)
-			continue;
 		transform(SCRATCH, (size_t)r);
 		/* a sender whose queue stays full loses the reply: the server never
 		   waits on one client */

@@ -71,14 +71,28 @@ unsigned conn_new(void)
 	return i;
 }
 
+/* A slot is free again: one print client waiting for a slot may go on. */
+void slot_release(struct conn *c)
+{
+	slotused[c->slot] = 0;
+	c->slot = NOSLOT;
+	for (unsigned j = 0; j < hiwater; j++)
+		if (conns[j].state == BUILTIN && conns[j].blocked == 2) {
+			conns[j].blocked = 0;
+			if (epctl(EPOLL_CTL_MOD, conns[j].fd, EPOLLIN | EPOLLRDHUP, j) < 0)
+				conn_free(j);
+			return;
+		}
+}
+
 void conn_free(unsigned i)
 {
 	struct conn *c = &conns[i];
 	if (c->state == BUILTIN)
 		close(c->fd);
-	if (c->slot != NOSLOT)
-		slotused[c->slot] = 0;
 	c->state = FREE;
+	if (c->slot != NOSLOT)
+		slot_release(c);
 	freeidx[nfree++] = (unsigned short)i;
 	nconn--;
 	resume();
@@ -179,7 +193,7 @@ static void reap(void)
 	}
 }
 
-static void signals(void)
+void signals(void)
 {
 	struct signalfd_siginfo si[8];
 	ssize_t r = read(S.sigfd, si, sizeof si);
@@ -265,8 +279,12 @@ void serve_loop(const sigset_t *sigs)
 				signals();
 			else if (id == ID_LISTEN)
 				S.type == SOCK_DGRAM ? serve_dgram() : do_accept();
-			else if (conns[id].state == BUILTIN)
-				serve_conn(id);
+			else if (conns[id].state == BUILTIN) {
+				if (S.service == PRINT && S.type == SOCK_STREAM)
+					serve_print(id, ev[k].events);
+				else
+					serve_conn(id);
+			}
 		}
 		if (S.idle)
 			idle_check();

@@ -4,27 +4,29 @@
 #include <sys/socket.h>
 #include "core.h"
 
-void ub_addr_get(struct ub_addr *a, const char *s)
+/* 0, or the reason the address is bad. */
+const char *ub_addr_try(struct ub_addr *a, const char *s)
 {
-	size_t n = strlen(s);
+	size_t n = strlen(s), ab = s[0] == '@';
 	memset(a, 0, sizeof *a);
 	a->text = s;
 	a->sa.sun_family = AF_UNIX;
-	if (!n || (s[0] == '@' && n == 1))
-		ub_die(UB_EXIT_USAGE, "empty address", (char *)0);
-	if (s[0] == '@') {
-		/* the length covers the name exactly: no trailing NULs */
-		if (n - 1 > UB_PATHMAX)
-			ub_die(UB_EXIT_USAGE, "address too long", (char *)0);
-		memcpy(a->sa.sun_path + 1, s + 1, n - 1);
-		a->len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n);
-		a->abstract = 1;
-		return;
-	}
-	if (n > UB_PATHMAX)
-		ub_die(UB_EXIT_USAGE, "address too long", (char *)0);
-	memcpy(a->sa.sun_path, s, n);
-	a->len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 1);
+	if (n == ab)
+		return "empty address";
+	if (n - ab > UB_PATHMAX)
+		return "address too long";
+	/* abstract: the length covers the name exactly, no trailing NULs */
+	memcpy(a->sa.sun_path + ab, s + ab, n - ab);
+	a->len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + !ab);
+	a->abstract = (int)ab;
+	return 0;
+}
+
+void ub_addr_get(struct ub_addr *a, const char *s)
+{
+	const char *bad = ub_addr_try(a, s);
+	if (bad)
+		ub_die(UB_EXIT_USAGE, bad, (char *)0);
 }
 
 /* The ADDRESS operand of an applet, after its options. */

@@ -28,3 +28,20 @@ int ub_cmsg(struct msghdr *m, struct ucred *cr)
 	}
 	return found;
 }
+
+/* One message into buf, what came with it let go (ub_cmsg). On seqpacket a
+   read of 0 is an empty message or the end, and only the credentials tell
+   them apart: with SO_PASSCRED on the socket every message carries them, and
+   the end has none. *eof is set for the end. */
+ssize_t ub_msgread(int fd, void *buf, size_t n, int flags, int *eof)
+{
+	union ub_cmsgbuf cm;
+	struct iovec iov = { buf, n };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &cm,
+		.msg_controllen = sizeof cm };
+	struct ucred cr;
+	ssize_t r = ub_recvmsg(fd, &m, flags | MSG_CMSG_CLOEXEC);
+	int creds = r >= 0 && ub_cmsg(&m, &cr);
+	*eof = !r && !creds;
+	return r;
+}

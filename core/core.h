@@ -47,6 +47,7 @@ void ub_info(const char *s, ...) __attribute__((sentinel));
 void ub_usage(const char *usage) __attribute__((noreturn));
 void ub_out(const char *s);      /* to stdout, for --help and --list */
 void ub_lognb(void);             /* from now on, stderr never blocks us */
+int ub_nbopen(int fd);           /* a non-blocking one of our own for a pipe or tty */
 const char *ub_errstr(int e);
 
 /* num.c: strict parsers and a formatter. */
@@ -72,6 +73,7 @@ struct ub_addr {
 	const char *text;        /* as given */
 	int abstract;
 };
+const char *ub_addr_try(struct ub_addr *a, const char *s);   /* 0 or why it is bad */
 void ub_addr_get(struct ub_addr *a, const char *s);   /* dies 100 on bad input */
 void ub_addr_arg(struct ub_addr *a, int ind, int argc, char *const *argv);
 int ub_socktype(const char *s);                       /* -T argument, dies 100 */
@@ -100,6 +102,7 @@ int ub_bind_local(int fd, const struct ub_addr *a, struct ub_entry *e);
 int ub_reply(int s, const void *buf, size_t n, const struct sockaddr_un *to,
              socklen_t tolen, uid_t uid, const struct ub_file *self);
 int ub_cmsg(struct msghdr *m, struct ucred *cr);
+ssize_t ub_msgread(int fd, void *buf, size_t n, int flags, int *eof);
 /* Room for the credentials and for as many descriptors as one message can
    carry (the kernel's SCM_MAX_FD, 253), so that every one is seen, and closed:
    what does not fit would be left to the kernel, and an emulator may leak it. */

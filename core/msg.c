@@ -94,15 +94,23 @@ static unsigned long dropped;
    O_NONBLOCK on fd 2 itself would change it for every process that shares
    it. A socket takes MSG_DONTWAIT; a file never blocks for long. Without
    /proc, a line is written only when poll says it fits. */
-void ub_lognb(void)
+int ub_nbopen(int fd)
 {
 	struct ub_file f;
-	logfd = 2;
-	if (!ub_statat(2, "", &f) && (f.type == S_IFIFO || f.type == S_IFCHR)) {
-		int fd = ub_open("/proc/self/fd/2", O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-		if (fd >= 0)
-			logfd = fd;
+	char path[24] = "/proc/self/fd/";
+	if (!ub_statat(fd, "", &f) && (f.type == S_IFIFO || f.type == S_IFCHR)) {
+		int nb;
+		ub_fmtu(path + 14, (unsigned long)fd);
+		nb = ub_open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		if (nb >= 0)
+			return nb;
 	}
+	return fd;
+}
+
+void ub_lognb(void)
+{
+	logfd = ub_nbopen(2);
 }
 
 static int lognb(const char *buf, size_t n)
