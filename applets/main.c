@@ -61,7 +61,7 @@ static int names(const char *dir, size_t i, char *dst, char *tmp)
 static int ours(const char *path)
 {
 	char c;
-	return readlink(path, &c, 1) >= 0 || errno == ENOENT;
+	return ub_readlink(path, &c, 1) >= 0 || errno == ENOENT;
 }
 
 /* Remove the links made aside for applets from..to-1. */
@@ -80,7 +80,7 @@ static void undo(const char *dir, size_t from, size_t to)
 static void install(const char *dir)
 {
 	char self[PATH_MAX], dst[PATH_MAX], tmp[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	ssize_t n = ub_readlink("/proc/self/exe", self, sizeof self - 1);
 	if (n <= 0)
 		ub_diesys(UB_EXIT_SYS, "unable to read /proc/self/exe", (char *)0);
 	self[n] = 0;

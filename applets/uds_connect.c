@@ -254,7 +254,7 @@ static void __attribute__((noreturn)) relay_msgs(void)
 	}
 	for (;;) {
 		struct pollfd pf[2] = { { .fd = 0 }, { .fd = C.fd, .events = C.oneway ? 0 : POLLIN } };
-		unsigned char *nl = have ? memchr(lb, '\n', have) : 0;
+		unsigned char *nl = ub_memchr(lb, '\n', have);
 		/* the line to send, newline included; a last one without is sent as it is */
 		size_t mlen = nl ? (size_t)(nl - lb) + 1 : ineof ? have : 0;
 		int ms = -1;

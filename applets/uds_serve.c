@@ -105,7 +105,7 @@ static void setup_signals(void)
 	addsig(&wait, SIGHUP);
 	addsig(&wait, SIGCHLD);
 	addsig(&wait, SIGPIPE);
-	if (sigprocmask(SIG_SETMASK, &wait, 0) < 0)
+	if (ub_sigmask(SIG_SETMASK, &wait) < 0)
 		ub_diesys(UB_EXIT_SYS, "unable to block signals", (char *)0);
 	sigs = wait;
 	addsig(&sigs, SIGTERM);
@@ -122,10 +122,10 @@ static void setup_signals(void)
 static void rule(const char *r)
 {
 	unsigned id, g;
-	int isgid = !strncmp(r, "gid:", 4);
+	int isgid = !!ub_prefix(r, "gid:");
 	if (S.nrules == UB_MAXRULES)
 		ub_die(UB_EXIT_USAGE, "too many rules", (char *)0);
-	if ((!isgid && strncmp(r, "uid:", 4)) || !r[4])
+	if ((!isgid && !ub_prefix(r, "uid:")) || !r[4])
 		ub_die(UB_EXIT_USAGE, "bad rule: ", r, (char *)0);
 	if (isgid ? ub_group(r + 4, &id) : ub_user(r + 4, &id, &g))
 		ub_die(UB_EXIT_USAGE, isgid ? "unknown group: " : "unknown user: ", r + 4, (char *)0);
@@ -144,7 +144,7 @@ static gid_t getgroup(const char *s)
 static void owner(const char *s, uid_t *uid, gid_t *gid)
 {
 	char name[64];
-	const char *colon = strchr(s, ':');
+	const char *colon = ub_strchr(s, ':');
 	size_t n = colon ? (size_t)(colon - s) : strlen(s);
 	gid_t g;
 	if (n >= sizeof name)
@@ -160,7 +160,7 @@ static void owner(const char *s, uid_t *uid, gid_t *gid)
 /* Socket activation: fd 3 must be an AF_UNIX socket of our type. */
 static int activated(void)
 {
-	const char *lp = getenv("LISTEN_PID"), *lf = getenv("LISTEN_FDS");
+	const char *lp = ub_getenv("LISTEN_PID"), *lf = ub_getenv("LISTEN_FDS");
 	unsigned long pid, n;
 	int v;
 	socklen_t l = sizeof v;
@@ -251,20 +251,15 @@ struct serve S;
    failure is only a warning: the service runs all the same. */
 static void notify_systemd(void)
 {
-	const char *ns = getenv("NOTIFY_SOCKET");
+	const char *ns = ub_getenv("NOTIFY_SOCKET");
 	char msg[48] = "READY=1\nMAINPID=";
 	struct ub_addr a;
-	const char *bad;
 	int fd;
 	if (!ns)
 		return;
-	bad = ub_addr_try(&a, ns);
-	if (bad) {
-		ub_putfd(2, (const char *[]){ ub_prog, ": warning: unable to notify ", ns, ": ", bad, 0 });
-		return;
-	}
 	*ub_fmtu(msg + 16, (unsigned long)getpid()) = '\n';
-	fd = ub_socket(SOCK_DGRAM);
+	errno = ENAMETOOLONG;   /* or empty: no address at all */
+	fd = ub_addr_try(&a, ns) ? -1 : ub_socket(SOCK_DGRAM);
 	if (fd < 0 || sendto(fd, msg, strlen(msg), MSG_DONTWAIT | MSG_NOSIGNAL,
 	                     (const struct sockaddr *)&a.sa, a.len) < 0)
 		ub_warnsys("unable to notify ", ns, (char *)0);

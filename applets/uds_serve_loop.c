@@ -263,11 +263,11 @@ void loop_init(void)
 void serve_loop(const sigset_t *sigs)
 {
 	/* from now on the loop reads them all */
-	if (sigprocmask(SIG_BLOCK, sigs, 0) < 0)
+	if (ub_sigmask(SIG_BLOCK, sigs) < 0)
 		ub_diesys(UB_EXIT_SYS, "unable to block signals", (char *)0);
 	for (;;) {
 		struct epoll_event ev[64];
-		int n = epoll_wait(S.ep, ev, 64, timeout());
+		int n = ub_epoll_wait(S.ep, ev, 64, timeout());
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;

@@ -21,7 +21,7 @@ static void __attribute__((noreturn)) child(int fd)
 {
 	sigset_t none;
 	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, 0);
+	ub_sigmask(SIG_SETMASK, &none);
 	if (dup2(fd, 0) < 0 || dup2(fd, 1) < 0)
 		ub_diesys(UB_EXIT_SYS, "unable to set up the connection", (char *)0);
 	if (S.progpath)

@@ -119,6 +119,8 @@ int ub_waitfd(int fd, short ev, int ms);
 int ub_nonblock(int fd, int on);
 void ub_halfclose(int fd);
 void ub_shift(unsigned char *buf, size_t off, size_t n);
+void *ub_memchr(const void *p, int c, size_t n);   /* a byte loop: libc's is 150 bytes */
+char *ub_strchr(const char *s, int c);
 void ub_stdfds(void);
 
 /* sys.c: raw system calls */
@@ -136,6 +138,10 @@ int ub_accept(int fd, struct sockaddr_un *sa, socklen_t *len, int flags);
 int ub_pipe(int p[2], int flags);
 #include <signal.h>
 int ub_signalfd(const sigset_t *set);                  /* non-blocking, close-on-exec */
+int ub_sigmask(int how, const sigset_t *set);
+struct epoll_event;
+int ub_epoll_wait(int ep, struct epoll_event *ev, int n, int ms);
+ssize_t ub_readlink(const char *path, char *buf, size_t n);
 unsigned long long ub_nofile(void);
 int ub_setsockopt(int fd, int level, int name, const void *v, socklen_t len);
 ssize_t ub_recvmsg(int fd, struct msghdr *m, int flags);
@@ -149,6 +155,8 @@ void ub_env_set(const char *kv);
 char **ub_env_get(void);
 void ub_env_reset(void);
 char *ub_kv(char *buf, size_t n, const char *key, const char *val);
+const char *ub_prefix(const char *s, const char *p);   /* what follows p in s, or 0 */
+const char *ub_getenv(const char *name);
 
 /* pw.c: /etc/passwd and /etc/group without getpwnam. */
 int ub_user(const char *name, uid_t *uid, gid_t *gid);

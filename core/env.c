@@ -8,11 +8,31 @@ extern char **environ;
 static char *envp[UB_ENVMAX + EXTRA + 1];
 static int nbase, n;
 
+/* Does s start with p? Returns what follows it, or 0. */
+const char *ub_prefix(const char *s, const char *p)
+{
+	while (*p)
+		if (*s++ != *p++)
+			return 0;
+	return s;
+}
+
+/* getenv(3) over ub_prefix: libc's brings in strchrnul and strncmp. */
+const char *ub_getenv(const char *name)
+{
+	for (char **e = environ; e && *e; e++) {
+		const char *v = ub_prefix(*e, name);
+		if (v && *v == '=')
+			return v + 1;
+	}
+	return 0;
+}
+
 static int dropped(const char *kv, const char *const *drop)
 {
 	for (; drop && *drop; drop++) {
-		size_t l = strlen(*drop);
-		if (!strncmp(kv, *drop, l) && kv[l] == '=')
+		const char *v = ub_prefix(kv, *drop);
+		if (v && *v == '=')
 			return 1;
 	}
 	return 0;

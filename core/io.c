@@ -63,6 +63,24 @@ void ub_halfclose(int fd)
 		;
 }
 
+/* strchr(3): libc's rests on a word-at-a-time strchrnul of 142 bytes. */
+char *ub_strchr(const char *s, int c)
+{
+	for (; *s != (char)c; s++)
+		if (!*s)
+			return 0;
+	return (char *)s;
+}
+
+void *ub_memchr(const void *p, int c, size_t n)
+{
+	const unsigned char *s = p;
+	for (; n; n--, s++)
+		if (*s == (unsigned char)c)
+			return (void *)s;
+	return 0;
+}
+
 /* memmove for the one overlap we have: a buffer's tail moved to its start. */
 void ub_shift(unsigned char *buf, size_t off, size_t n)
 {

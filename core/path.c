@@ -11,7 +11,9 @@ static int next(const char **p, const char *name, char *buf)
 {
 	size_t nl = strlen(name);
 	while (**p) {
-		const char *e = strchrnul(*p, ':'), *d = *p;
+		const char *e = *p, *d = *p;
+		while (*e && *e != ':')
+			e++;
 		size_t dl = (size_t)(e - d);
 		*p = *e ? e + 1 : e;
 		if (dl + nl + 2 <= UB_PROGMAX) {
@@ -26,7 +28,7 @@ static int next(const char **p, const char *name, char *buf)
 
 static const char *pathvar(void)
 {
-	const char *p = getenv("PATH");
+	const char *p = ub_getenv("PATH");
 	return p ? p : "/usr/local/bin:/bin:/usr/bin";
 }
 
@@ -35,7 +37,7 @@ static const char *pathvar(void)
 const char *ub_which(const char *name, char *buf)
 {
 	const char *p = pathvar();
-	if (strchr(name, '/'))
+	if (ub_strchr(name, '/'))
 		return 0;
 	while (next(&p, name, buf))
 		if (!access(buf, X_OK))
@@ -50,7 +52,7 @@ int ub_execvp(char *const *argv, char *const *envp)
 	char buf[UB_PROGMAX];
 	const char *p = pathvar();
 	int denied = 0;
-	if (strchr(argv[0], '/'))
+	if (ub_strchr(argv[0], '/'))
 		return execve(argv[0], argv, envp);
 	while (next(&p, argv[0], buf)) {
 		execve(buf, argv, envp);

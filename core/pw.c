@@ -33,7 +33,7 @@ static int fieldnum(const char *line, size_t len, int i, unsigned *v)
 	char buf[12];
 	unsigned long u;
 	long l = field(line, len, i, &f);
-	if (l <= 0 || l >= (long)sizeof buf || memchr(f, 0, (size_t)l))
+	if (l <= 0 || l >= (long)sizeof buf || ub_memchr(f, 0, (size_t)l))
 		return -1;
 	memcpy(buf, f, (size_t)l);
 	buf[l] = 0;
@@ -83,7 +83,7 @@ static int scan(const char *path, const char *key, int byid, unsigned *id, unsig
 			break;
 		}
 		have += (size_t)r;
-		while ((nl = memchr(p, '\n', have - (size_t)(p - buf)))) {
+		while ((nl = ub_memchr(p, '\n', have - (size_t)(p - buf)))) {
 			if (!skip && ub_dbline(p, (size_t)(nl - p), key, byid, id, gid)) {
 				found = 1;
 				goto out;

@@ -32,7 +32,7 @@ int ub_reply(int s, const void *buf, size_t n, const struct sockaddr_un *to,
 	memcpy(path, to->sun_path, len);   /* 108 bytes may come with no NUL */
 	path[len] = 0;
 	for (;;) {
-		slash = strchr(p, '/');
+		slash = ub_strchr(p, '/');
 		if (slash)
 			*slash = 0;
 		fd = ub_openat(dir, *p ? p : p == path ? "/" : ".",

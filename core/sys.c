@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include "core.h"
@@ -116,6 +117,21 @@ int ub_pipe(int p[2], int flags)
 int ub_signalfd(const sigset_t *set)
 {
 	return (int)syscall(SYS_signalfd4, -1, set, SIGSETSIZE, O_NONBLOCK | O_CLOEXEC);
+}
+
+int ub_sigmask(int how, const sigset_t *set)
+{
+	return (int)syscall(SYS_rt_sigprocmask, how, set, 0, SIGSETSIZE);
+}
+
+int ub_epoll_wait(int ep, struct epoll_event *ev, int n, int ms)
+{
+	return (int)syscall(SYS_epoll_pwait, ep, ev, n, ms, 0, SIGSETSIZE);
+}
+
+ssize_t ub_readlink(const char *path, char *buf, size_t n)
+{
+	return syscall(SYS_readlinkat, AT_FDCWD, path, buf, n);
 }
 
 /* fcntl(2) as the kernel has it: libc's adds cases we never use. */
