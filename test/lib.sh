@@ -264,6 +264,12 @@ cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $12 + $
 # read...), uses no CPU over SECS seconds (default 1). One tick is allowed for
 # the accounting's granularity; a process that spins uses every tick there is.
 assert_idle() {
+	case $1 in
+	'' | *[!0-9]*)
+		fail "$2: no process to watch (pid '$1')"
+		return 1
+		;;
+	esac
 	_ai1=$(cpu_ticks "$1")
 	sleep "${3:-1}"
 	_ai2=$(cpu_ticks "$1")

@@ -42,8 +42,10 @@ def abstract_name():
 
 
 def dgram_fds(args):
-    """dgram_fds SERVER N K: N datagrams, each carrying K descriptors (SCM_RIGHTS)."""
+    """dgram_fds SERVER N K [noreply]: N datagrams, each carrying K descriptors
+    (SCM_RIGHTS), each waiting for its reply unless noreply."""
     server, n, k = args[0], int(args[1]), int(args[2])
+    wait = len(args) < 4
     s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     s.bind(abstract_name())
     fds = [os.open("/dev/null", os.O_RDONLY) for _ in range(k)]
@@ -52,7 +54,8 @@ def dgram_fds(args):
     s.settimeout(5)
     for i in range(n):
         s.sendmsg([b"m%d" % i], anc, 0, server)
-        s.recv(100)  # one reply each: the server took it before the next
+        if wait:
+            s.recv(100)  # one reply each: the server took it before the next
     print("sent", n)
 
 
@@ -69,6 +72,33 @@ def seq_empty(args):
     r2 = s.recv(100)
     print("reply1 %d %r" % (len(r1), r1))
     print("reply2 %d %r" % (len(r2), r2))
+
+
+def seq_send(args):
+    """seq_send SERVER MSG...: on seqpacket, one message each (Python string
+    escapes allowed), then close."""
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    s.connect(args[0])
+    for m in args[1:]:
+        s.send(m.encode().decode("unicode_escape").encode("latin-1"))
+    s.close()
+
+
+def seq_replier(args):
+    """seq_replier PATH: a seqpacket server answering each message "empty"
+    with an empty message, any other with its uppercase."""
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    s.bind(args[0])
+    s.listen(5)
+    print("ready", flush=True)
+    while True:
+        c, _ = s.accept()
+        while True:
+            m = c.recv(65536)
+            if not m:
+                break
+            c.send(b"" if m == b"empty" else m.upper())
+        c.close()
 
 
 def dgram_big(args):
@@ -188,7 +218,7 @@ def seq_close_unread(args):
 
 
 if __name__ == "__main__":
-    cmds = {f.__name__: f for f in (fullpipe, dgram_fds, seq_empty, dgram_big, replier,
+    cmds = {f.__name__: f for f in (fullpipe, dgram_fds, seq_empty, seq_send, seq_replier, dgram_big, replier,
                                      recorder, swap_sender, longpath, withfd, unlistened,
                                      seq_close_unread)}
     cmds[sys.argv[1]](sys.argv[2:])
