@@ -18,6 +18,9 @@
 #   bgterm     uds-serve -B -P PIDFILE S, one client as in seed, then SIGTERM
 #   dgram      uds-serve -T dgram S     printf 'x\n' | uds-connect -T dgram S   X
 #   seqpacket  uds-serve -T seqpacket S printf 'hello\nworld\n' | uds-connect -T seqpacket S
+#   print      uds-serve -T dgram -I print S   printf 'hello\nworld\n' | uds-connect -u -T dgram S
+#   sprint     uds-serve -I print S     printf 'hello\nworld\n' | uds-connect -u S
+#              (for these two, the output is what the server printed)
 # Servers other than bgterm also get -1, so that the client starts only once
 # the server listens, and every server is stopped by SIGTERM at the end (exit 0
 # expected). The side under test, server or client, runs under strace -f (so a
@@ -79,7 +82,7 @@ top=$(cd "$here/../.." && pwd)
 UDSBOX=${UDSBOX:-$top/build/host/udsbox}
 BOUND=${FAULTS_BOUND:-10}
 JOBS=${FAULTS_JOBS:-2}
-WORKLOADS="seed relay prog bgterm dgram seqpacket"
+WORKLOADS="seed relay prog bgterm dgram seqpacket print sprint"
 # see above: no error is injected into these
 NEVER=" getpid gettid getppid getuid geteuid getgid getegid umask rt_sigaction rt_sigprocmask
  set_tid_address arch_prctl exit exit_group rt_sigreturn restart_syscall close "
@@ -132,6 +135,12 @@ workload() {
 	bgterm) SARGS="-B -P $D/pid $S" CARGS=$S IN=$BASE/hello EXP=$BASE/HELLO SHOWIN="printf 'hello\\n' |" ;;
 	dgram) SARGS="-1 -T dgram $S" CARGS="-T dgram $S" IN=$BASE/x EXP=$BASE/X SHOWIN="printf 'x\\n' |" ;;
 	seqpacket) SARGS="-1 -T seqpacket $S" CARGS="-T seqpacket $S" IN=$BASE/hw EXP=$BASE/HW
+		SHOWIN="printf 'hello\\nworld\\n' |" ;;
+	# -I print: what counts is what the server printed (its stdout after -1's
+	# newline), taken as the output; the client sends one way (-u)
+	print) SARGS="-1 -T dgram -I print $S" CARGS="-u -T dgram $S" IN=$BASE/hw EXP=$BASE/hw
+		SHOWIN="printf 'hello\\nworld\\n' |" ;;
+	sprint) SARGS="-1 -I print $S" CARGS="-u $S" IN=$BASE/hw EXP=$BASE/hw
 		SHOWIN="printf 'hello\\nworld\\n' |" ;;
 	*) echo "faults: unknown workload $1" >&2; exit 2 ;;
 	esac
@@ -227,6 +236,18 @@ run() {
 		case $crc in 124 | 137) hang=1 why="client took over ${BOUND}s" ;; esac
 	fi
 
+	# ---- a one-way client cannot know when the server took its data (a
+	# server that rests 100 ms after a failed accept takes it later): give
+	# the print server 3 s to print it before it is stopped
+	case $wl in *print)
+		n=150
+		while [ $n -gt 0 ] && [ "$(tail -n +2 "$D/ready" | wc -c)" -lt "$(wc -c <"$EXP")" ]; do
+			alive "$sp" || break
+			n=$((n - 1))
+			sleep 0.02
+		done
+	esac
+
 	# ---- stop the server: SIGTERM, as an init script would
 	if [ -n "$srvpid" ] && alive "$srvpid"; then
 		kill -TERM "$srvpid" 2>/dev/null
@@ -242,6 +263,7 @@ run() {
 	# (the shell would say "Killed" for a server the bounds ended)
 	[ "$wl" = bgterm ] && [ -z "$spre" ] || { wait "$sp"; src=$?; } 2>/dev/null
 	[ -n "$srvpid" ] && gone_within 20 "$srvpid"
+	case $wl in *print) tail -n +2 "$D/ready" >"$D/out" ;; esac
 	leftover=
 	[ -e "$S" ] && leftover="socket file"
 	[ -e "$D/pid" ] && leftover="${leftover:+$leftover and }pidfile"
