@@ -40,6 +40,7 @@ static void onsig(int sig)
 {
 	unbind();
 	kill(getpid(), sig);   /* the default again, and not blocked: the end */
+	_exit(128 + sig);      /* the init of a pid namespace ignores its own kill */
 }
 
 static void __attribute__((noreturn)) finish(int code, const char *how)
@@ -60,6 +61,7 @@ static void __attribute__((noreturn)) finish(int code, const char *how)
 static void stdout_gone(void)
 {
 	/* the reader of stdout left: end as cat would, by SIGPIPE */
+	unbind();
 	ub_sigdefault(SIGPIPE);
 	kill(getpid(), SIGPIPE);
 	_exit(UB_EXIT_SYS);
@@ -406,6 +408,7 @@ int uds_connect_main(int argc, char **argv)
 		ub_sigcatch(SIGTERM, onsig);
 		ub_sigcatch(SIGINT, onsig);
 		ub_sigcatch(SIGHUP, onsig);
+		ub_sigcatch(SIGQUIT, onsig);
 	}
 	doconnect(wait);
 	if (probe) {

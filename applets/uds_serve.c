@@ -40,6 +40,7 @@ static void onsig(int sig)
 	cleanup();   /* nothing in a child: the files are not its own */
 	kill(getpid(), sig);   /* default again, not blocked (ub_sigcatch): the end;
 	                          not raise(): a vfork child shares the thread data */
+	_exit(128 + sig);   /* the init of a pid namespace ignores its own kill */
 }
 
 void cleanup(void)
@@ -206,7 +207,7 @@ static void writepid(void)
 	fd = ub_openat(e->dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd >= 0 && !ub_writeall(fd, buf, (size_t)(p - buf)) && !close(fd)
 	    && !renameat(e->dir, tmp, e->dir, e->name)) {
-		ub_entry_note(e);
+		ub_entry_note(e, S_IFREG);
 		return;
 	}
 	if (fd >= 0) {
@@ -238,7 +239,7 @@ static int background(void)
 	close(p[1]);
 	if (ub_read(p[0], &c, 1) == 1)
 		_exit(0);
-	int st;
+	int st = 0;
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
 	_exit(WIFEXITED(st) && WEXITSTATUS(st) ? WEXITSTATUS(st) : UB_EXIT_SYS);
@@ -346,19 +347,21 @@ int uds_serve_main(int argc, char **argv)
 		ub_diesys(UB_EXIT_SYS, "unable to set up ", S.addr.text, (char *)0);
 	if (S.pidfile)
 		writepid();
-	if (S.type != SOCK_STREAM) {
-		/* credentials on every message: for dgram, whom to answer; for
-		   seqpacket (inherited by each connection), an empty message
-		   from the end */
+	if (act && S.type != SOCK_STREAM) {
+		/* ub_listen does it for its own socket, before it binds */
 		int one = 1;
 		ub_setsockopt(S.lfd, SOL_SOCKET, SO_PASSCRED, &one, sizeof one);
 	}
 	if (S.type == SOCK_DGRAM) {
 		S.melen = sizeof S.me;
 		getsockname(S.lfd, (struct sockaddr *)&S.me, &S.melen);
-		if (S.me.sun_path[0] && S.melen < sizeof S.me)
+		S.self.dev = S.sock.dev;   /* our file, as bound in its directory */
+		S.self.ino = S.sock.ino;
+		if (act && S.me.sun_path[0] && S.melen < sizeof S.me)
 			ub_statat(AT_FDCWD, S.me.sun_path, &S.self);
 	}
+	if (S.service == PRINT)   /* before -u: /proc/self/fd/1 may be root's */
+		S.out = ub_nbopen(1);
 	if (ub_setids(uid, gid) < 0)
 		ub_diesys(UB_EXIT_SYS, "unable to drop privileges", (char *)0);
 
@@ -390,7 +393,5 @@ int uds_serve_main(int argc, char **argv)
 		close(bg);
 	}
 
-	if (S.service == PRINT)
-		S.out = ub_nbopen(1);
 	serve_loop(&sigs);
 }

@@ -71,7 +71,9 @@ unsigned conn_new(void)
 	return i;
 }
 
-/* A slot is free again: one print client waiting for a slot may go on. */
+/* A slot is free again: the print clients waiting for one may go on. All
+   of them: the first may not keep the slot (its line ends, or it does), and
+   a waiter woken by nobody would wait for ever. */
 void slot_release(struct conn *c)
 {
 	slotused[c->slot] = 0;
@@ -81,7 +83,6 @@ void slot_release(struct conn *c)
 			conns[j].blocked = 0;
 			if (epctl(EPOLL_CTL_MOD, conns[j].fd, EPOLLIN | EPOLLRDHUP, j) < 0)
 				conn_free(j);
-			return;
 		}
 }
 
@@ -91,8 +92,11 @@ void conn_free(unsigned i)
 	if (c->state == BUILTIN)
 		close(c->fd);
 	c->state = FREE;
-	if (c->slot != NOSLOT)
+	if (c->slot != NOSLOT) {
+		if (S.service == PRINT)   /* a line begun, read: it still goes out */
+			print_msg(POOL + (size_t)c->slot * UB_PENDSIZE, c->len);
 		slot_release(c);
+	}
 	freeidx[nfree++] = (unsigned short)i;
 	nconn--;
 	resume();

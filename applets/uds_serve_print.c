@@ -11,11 +11,22 @@
 #include "uds_serve.h"
 
 /* All of buf to stdout. While it is full, nothing else is done but the
-   signals (SIGTERM still ends the server), so no client is read meanwhile. */
+   signals (SIGTERM still ends the server), so no client is read meanwhile.
+   No write may block: a socket takes MSG_DONTWAIT, and a descriptor that
+   could not be made non-blocking of our own (see ub_nbopen) is written only
+   when poll says so, a pipe's page at a time. */
 void print_out(const unsigned char *buf, size_t n)
 {
 	while (n) {
-		ssize_t w = write(S.out, buf, n);
+		struct pollfd o = { .fd = S.out, .events = POLLOUT };
+		ssize_t w = send(S.out, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (w < 0 && errno == ENOTSOCK) {
+			errno = EAGAIN;
+			if (poll(&o, 1, 0) == 1 && !(o.revents & ~POLLOUT))
+				w = write(S.out, buf, n > 4096 ? 4096 : n);
+			else if (o.revents & ~POLLOUT)
+				w = write(S.out, buf, n);   /* an error to report */
+		}
 		if (w > 0) {
 			buf += w;
 			n -= (size_t)w;
@@ -57,9 +68,7 @@ void serve_print(unsigned i, unsigned ev)
 	r = recv(c->fd, buf + have, room, MSG_DONTWAIT | (peek ? MSG_PEEK : 0));
 	if (r < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
-	if (r <= 0) {   /* the end, or a reset: what was read still goes out */
-		if (have)
-			print_msg(buf, have);
+	if (r <= 0) {   /* the end, or a reset: conn_free writes a line begun */
 		conn_free(i);
 		return;
 	}

@@ -90,7 +90,7 @@ struct ub_entry {           /* a file we made: its directory, held open, and its
 	unsigned long long dev, ino;
 };
 int ub_entry_at(struct ub_entry *e, const char *path);
-void ub_entry_note(struct ub_entry *e);
+void ub_entry_note(struct ub_entry *e, unsigned type);   /* S_IFSOCK, S_IFREG */
 void ub_entry_remove(struct ub_entry *e);   /* only if it is still ours */
 int ub_socket(int type);
 int ub_listen(const struct ub_addr *a, int type, unsigned mode, int backlog,
@@ -142,6 +142,7 @@ int ub_sigmask(int how, const sigset_t *set);
 struct epoll_event;
 int ub_epoll_wait(int ep, struct epoll_event *ev, int n, int ms);
 ssize_t ub_readlink(const char *path, char *buf, size_t n);
+int ub_fchdir(int fd);
 unsigned long long ub_nofile(void);
 int ub_setsockopt(int fd, int level, int name, const void *v, socklen_t len);
 ssize_t ub_recvmsg(int fd, struct msghdr *m, int flags);

@@ -69,11 +69,11 @@ int ub_entry_at(struct ub_entry *e, const char *path)
 	return e->dir < 0 ? -1 : 0;
 }
 
-/* Remember what is at the entry now as ours. */
-void ub_entry_note(struct ub_entry *e)
+/* Remember what is at the entry now as ours, if it is of the type we made. */
+void ub_entry_note(struct ub_entry *e, unsigned type)
 {
 	struct ub_file f;
-	if (!ub_statat(e->dir, e->name, &f)) {
+	if (!ub_statat(e->dir, e->name, &f) && f.type == type) {
 		e->dev = f.dev;
 		e->ino = f.ino;
 		e->made = 1;
@@ -92,27 +92,40 @@ void ub_entry_remove(struct ub_entry *e)
 
 /* Bind and listen under the socket-file rules. The umask makes the file no
    more open than mode, and the fs ids make it its owner's, from its first
-   instant: there is no chown by path for anyone to redirect. A stale file is
-   judged and removed in the directory opened once. */
+   instant: there is no chown by path for anyone to redirect. Everything is
+   done in the directory opened once, the bind and the probe too (by the name
+   alone, from inside it), so that a parent swapped meanwhile changes nothing:
+   the socket is bound there, judged there, and removed from there only. */
 int ub_listen(const struct ub_addr *a, int type, unsigned mode, int backlog,
               uid_t uid, gid_t gid, struct ub_entry *e)
 {
-	int fd = ub_socket(type), lk = -1, tries = 0, ids = 0;
+	int fd = ub_socket(type), lk = -1, tries = 0, ids = 0, cwd = -1, one = 1;
 	mode_t old;
 	struct ub_file st;
+	struct ub_addr here = *a;
 	if (fd < 0)
 		ub_diesys(UB_EXIT_SYS, "unable to create socket", (char *)0);
+	/* credentials on every message from the first one (dgram: whom to
+	   answer, -A; seqpacket, inherited by each connection: an empty message
+	   from the end), or an early one would come with none */
+	if (type != SOCK_STREAM)
+		ub_setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof one);
 	e->made = 0;
 	if (!a->abstract) {
 		if (ub_entry_at(e, a->text) < 0)
 			goto fail;
+		if (e->dir != AT_FDCWD && !ub_addr_try(&here, e->name)
+		    && (cwd = ub_open(".", O_PATH | O_DIRECTORY | O_CLOEXEC)) >= 0 && ub_fchdir(e->dir) < 0)
+			goto fail;
+		if (cwd < 0)
+			here = *a;
 		ids = uid != UB_NOID || gid != UB_NOID;
 		if (ids && ub_fsids(uid, gid) < 0)
 			goto fail;
 		lk = lockdir(e);
 	}
 	old = umask((mode_t)(~mode & 0777));
-	while (bind(fd, (const struct sockaddr *)&a->sa, a->len) < 0) {
+	while (bind(fd, (const struct sockaddr *)&here.sa, here.len) < 0) {
 		int r;
 		if (errno != EADDRINUSE || a->abstract || ++tries > 3)
 			goto fail;
@@ -125,12 +138,12 @@ int ub_listen(const struct ub_addr *a, int type, unsigned mode, int backlog,
 			errno = ENOTSOCK;
 			goto fail;
 		}
-		r = alive(a, type);
+		r = alive(&here, type);
 		if (!r && lk < 0) {
 			/* unlocked, a server between its bind and its listen looks
 			   stale for an instant: look again */
 			poll(0, 0, 50);
-			r = alive(a, type);
+			r = alive(&here, type);
 		}
 		if (r) {
 			if (r > 0)
@@ -141,10 +154,15 @@ int ub_listen(const struct ub_addr *a, int type, unsigned mode, int backlog,
 			goto fail;
 	}
 	umask(old);
+	if (cwd >= 0) {
+		if (ub_fchdir(cwd) < 0)
+			goto fail;
+		close(cwd);
+	}
 	if (ids)
 		ub_fsids(geteuid(), getegid());
 	if (!a->abstract)
-		ub_entry_note(e);
+		ub_entry_note(e, S_IFSOCK);
 	if (type != SOCK_DGRAM && listen(fd, backlog) < 0)
 		ub_diesys(UB_EXIT_SYS, "unable to listen on ", a->text, (char *)0);
 	if (lk >= 0)
@@ -172,6 +190,6 @@ int ub_bind_local(int fd, const struct ub_addr *a, struct ub_entry *e)
 	if (bind(fd, (const struct sockaddr *)&a->sa, a->len) < 0)
 		return -1;
 	if (!a->abstract)
-		ub_entry_note(e);
+		ub_entry_note(e, S_IFSOCK);
 	return 0;
 }

@@ -129,6 +129,13 @@ int ub_epoll_wait(int ep, struct epoll_event *ev, int n, int ms)
 	return (int)syscall(SYS_epoll_pwait, ep, ev, n, ms, 0, SIGSETSIZE);
 }
 
+/* fchdir(2) with no libc fallback through /proc for an O_PATH descriptor,
+   which every kernel we run on takes as it is */
+int ub_fchdir(int fd)
+{
+	return (int)syscall(SYS_fchdir, fd);
+}
+
 ssize_t ub_readlink(const char *path, char *buf, size_t n)
 {
 	return syscall(SYS_readlinkat, AT_FDCWD, path, buf, n);
@@ -201,6 +208,10 @@ void ub_sigignore(int sig, int on)
 void ub_sigcatch(int sig, void (*h)(int))
 {
 	unsigned long k[16] = { 0 };
+	/* one inherited as ignored (nohup, a background job) stays ignored */
+	if (!syscall(SYS_rt_sigaction, sig, 0, k, SIGSETSIZE) && k[K_HANDLER] == 1)
+		return;
+	memset(k, 0, sizeof k);
 	k[K_HANDLER] = (unsigned long)h;
 	k[K_FLAGS] = SA_RESETHAND | SA_NODEFER;
 #ifdef HAS_RESTORER
