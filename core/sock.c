@@ -154,6 +154,8 @@ int ub_listen(const struct ub_addr *a, int type, unsigned mode, int backlog,
 			goto fail;
 	}
 	umask(old);
+	if (!a->abstract)
+		ub_entry_note(e, S_IFSOCK);   /* first: a failure from here on removes it */
 	if (cwd >= 0) {
 		if (ub_fchdir(cwd) < 0)
 			goto fail;
@@ -161,8 +163,6 @@ int ub_listen(const struct ub_addr *a, int type, unsigned mode, int backlog,
 	}
 	if (ids)
 		ub_fsids(geteuid(), getegid());
-	if (!a->abstract)
-		ub_entry_note(e, S_IFSOCK);
 	if (type != SOCK_DGRAM && listen(fd, backlog) < 0)
 		ub_diesys(UB_EXIT_SYS, "unable to listen on ", a->text, (char *)0);
 	if (lk >= 0)

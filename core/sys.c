@@ -133,7 +133,9 @@ int ub_epoll_wait(int ep, struct epoll_event *ev, int n, int ms)
    which every kernel we run on takes as it is */
 int ub_fchdir(int fd)
 {
-	return (int)syscall(SYS_fchdir, fd);
+	int r;
+	do r = (int)syscall(SYS_fchdir, fd); while (r < 0 && errno == EINTR);
+	return r;
 }
 
 ssize_t ub_readlink(const char *path, char *buf, size_t n)

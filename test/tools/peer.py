@@ -84,13 +84,19 @@ def seq_send(args):
     s.close()
 
 
+def seq_listener(path):
+    """A seqpacket socket listening at path, "ready" said on stdout."""
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    s.bind(path)
+    s.listen(5)
+    print("ready", flush=True)
+    return s
+
+
 def seq_replier(args):
     """seq_replier PATH: a seqpacket server answering each message "empty"
     with an empty message, any other with its uppercase."""
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    s.bind(args[0])
-    s.listen(5)
-    print("ready", flush=True)
+    s = seq_listener(args[0])
     while True:
         c, _ = s.accept()
         while True:
@@ -205,10 +211,7 @@ def seq_close_unread(args):
     """seq_close_unread PATH: a seqpacket server that, for each client, waits
     until the client has sent, then sends "one" and "two" and closes with the
     client's data unread."""
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    s.bind(args[0])
-    s.listen(5)
-    print("ready", flush=True)
+    s = seq_listener(args[0])
     while True:
         c, _ = s.accept()
         time.sleep(0.5)

@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
+#include "tool.h"
 
 static char local[sizeof ((struct sockaddr_un *)0)->sun_path];
 
@@ -51,21 +52,7 @@ static int fill(struct sockaddr_un *sa, const char *path)
 	return 0;
 }
 
-/* write all of buf to fd; -1 on error */
-static int put(int fd, const char *buf, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, buf, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		buf += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
+#define put tool_put
 
 int main(int argc, char **argv)
 {

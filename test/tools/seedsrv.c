@@ -27,6 +27,7 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
+#include "tool.h"
 
 static const char *listen_path;
 
@@ -43,20 +44,7 @@ static void fatal(const char *what)
 	exit(111);
 }
 
-static int put(int fd, const char *buf, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, buf, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		buf += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
+#define put tool_put
 
 /* check the client's bound path; 0 and its uid in *uid if it is good */
 static int identify(const struct sockaddr_un *sa, socklen_t len, uid_t *uid)

@@ -66,6 +66,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include "tool.h"
 
 #define MAXCONC     512
 #define STREAM_MAX  (4LL << 20)     /* largest stream request */
@@ -130,28 +131,17 @@ static const char *tname(void) { return socktype == SOCK_STREAM ? "stream" : "se
 
 static void __attribute__((noreturn)) die(int code, const char *what)
 {
-	if (code == SYS)
-		fprintf(stderr, "soak %s: %s: %s\n", tname(), what, strerror(errno));
-	else
-		fprintf(stderr, "soak %s: %s\n", tname(), what);
-	exit(code);
+	tool_die("soak", tname(), code == SYS, code, what);
 }
 
 /* The last resort, when even the stuck-client watchdog did not end the run. */
 static void ontimeout(int sig)
 {
-	static const char msg[] = "soak: overall time limit reached\n";
 	(void)sig;
-	if (write(2, msg, sizeof msg - 1) < 0) { /* nothing more to do */ }
-	_exit(TIMEOUT);
+	tool_bail("soak: overall time limit reached\n", TIMEOUT);
 }
 
-static long long now_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
+#define now_ms tool_now_ms
 
 /* splitmix64: a tiny generator whose every output is a full 64-bit mix of its
    state, so neighbouring seeds (connection K and K+1) give unrelated streams. */
@@ -200,18 +190,8 @@ static uint64_t msgseed(const struct conn *c, long long j) { return mix(c->cs ^ 
 
 static void setaddr(const char *s)
 {
-	size_t n = strlen(s);
-	addr.sun_family = AF_UNIX;
-	if (n == 0 || n >= sizeof addr.sun_path)
+	if (tool_addr(s, &addr, &addrlen) < 0)
 		die(USAGE, "bad address");
-	memcpy(addr.sun_path, s, n);
-	if (s[0] == '@') {
-		/* abstract: the length covers exactly the name, as uds-serve binds it */
-		addr.sun_path[0] = 0;
-		addrlen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n);
-	} else {
-		addrlen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 1);
-	}
 }
 
 static unsigned long long number(const char *s)

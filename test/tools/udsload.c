@@ -46,6 +46,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include "tool.h"
 
 #define MAXCONN    4096            /* hold and stall: connections at most */
 #define LINEMAX    64              /* one request line of hold and seq */
@@ -64,28 +65,17 @@ static const char *mode = "";
 
 static void __attribute__((noreturn)) die(int code, const char *what)
 {
-	if (code == SYS)
-		fprintf(stderr, "udsload %s: %s: %s\n", mode, what, strerror(errno));
-	else
-		fprintf(stderr, "udsload %s: %s\n", mode, what);
-	exit(code);
+	tool_die("udsload", mode, code == SYS, code, what);
 }
 
 /* The time limit: one write and out, whatever the process was doing. */
 static void ontimeout(int sig)
 {
-	static const char msg[] = "udsload: time limit reached\n";
 	(void)sig;
-	if (write(2, msg, sizeof msg - 1) < 0) { /* nothing more to do */ }
-	_exit(TIMEOUT);
+	tool_bail("udsload: time limit reached\n", TIMEOUT);
 }
 
-static long long now_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
+#define now_ms tool_now_ms
 
 static unsigned long number(const char *s)
 {
@@ -100,18 +90,8 @@ static unsigned long number(const char *s)
 
 static void setaddr(const char *s)
 {
-	size_t n = strlen(s);
-	addr.sun_family = AF_UNIX;
-	if (n == 0 || n >= sizeof addr.sun_path)
+	if (tool_addr(s, &addr, &addrlen) < 0)
 		die(USAGE, "bad address");
-	memcpy(addr.sun_path, s, n);
-	if (s[0] == '@') {
-		/* abstract: the length covers exactly the name, as uds-serve binds it */
-		addr.sun_path[0] = 0;
-		addrlen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n);
-	} else {
-		addrlen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 1);
-	}
 }
 
 /* Enough descriptors for n connections: raise the soft limit up to the hard one. */
