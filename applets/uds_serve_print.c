@@ -7,26 +7,16 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/epoll.h>
-#include <sys/socket.h>
 #include "uds_serve.h"
 
 /* All of buf to stdout. While it is full, nothing else is done but the
    signals (SIGTERM still ends the server), so no client is read meanwhile.
-   No write may block: a socket takes MSG_DONTWAIT, and a descriptor that
-   could not be made non-blocking of our own (see ub_nbopen) is written only
-   when poll says so, a pipe's page at a time. */
+   No write may block (ub_trywrite), even on a descriptor that could not be
+   made non-blocking of our own (see ub_nbopen). */
 void print_out(const unsigned char *buf, size_t n)
 {
 	while (n) {
-		struct pollfd o = { .fd = S.out, .events = POLLOUT };
-		ssize_t w = send(S.out, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL);
-		if (w < 0 && errno == ENOTSOCK) {
-			errno = EAGAIN;
-			if (poll(&o, 1, 0) == 1 && !(o.revents & ~POLLOUT))
-				w = write(S.out, buf, n > 4096 ? 4096 : n);
-			else if (o.revents & ~POLLOUT)
-				w = write(S.out, buf, n);   /* an error to report */
-		}
+		ssize_t w = ub_trywrite(S.out, buf, n);
 		if (w > 0) {
 			buf += w;
 			n -= (size_t)w;

@@ -118,6 +118,7 @@ ssize_t ub_send(int fd, const void *buf, size_t n);  /* non-blocking, no SIGPIPE
 int ub_waitfd(int fd, short ev, int ms);
 int ub_nonblock(int fd, int on);
 void ub_halfclose(int fd);
+ssize_t ub_trywrite(int fd, const void *buf, size_t n);   /* never blocks */
 void ub_shift(unsigned char *buf, size_t off, size_t n);
 void *ub_memchr(const void *p, int c, size_t n);   /* a byte loop: libc's is 150 bytes */
 char *ub_strchr(const char *s, int c);

@@ -56,6 +56,28 @@ int ub_nonblock(int fd, int on)
 	return ub_fcntl(fd, F_SETFL, on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK);
 }
 
+/* One write that never blocks, on a descriptor that may be blocking and
+   shared with others (stderr, stdout): a socket takes MSG_DONTWAIT; anything
+   else is written only when poll says it takes something now, a pipe's page
+   at most (a writable pipe has a free page). -1 with EAGAIN when it would
+   block, with EPIPE when poll says the reader is gone (no write, so no
+   SIGPIPE either). */
+ssize_t ub_trywrite(int fd, const void *buf, size_t n)
+{
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+	ssize_t w = send(fd, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+	if (w >= 0 || errno != ENOTSOCK)
+		return w;
+	errno = EAGAIN;
+	if (poll(&p, 1, 0) != 1)
+		return -1;
+	if (p.revents != POLLOUT) {
+		errno = EPIPE;
+		return -1;
+	}
+	return write(fd, buf, n > 4096 ? 4096 : n);
+}
+
 /* shutdown(SHUT_WR), which an interruption must not leave undone. */
 void ub_halfclose(int fd)
 {

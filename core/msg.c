@@ -1,11 +1,9 @@
 /* msg.c: one-line diagnostics, each written with a single write(2). */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include "core.h"
 
@@ -115,11 +113,7 @@ void ub_lognb(void)
 
 static int lognb(const char *buf, size_t n)
 {
-	struct pollfd p = { .fd = logfd, .events = POLLOUT };
-	ssize_t w = send(logfd, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL);
-	if (w < 0 && errno == ENOTSOCK && poll(&p, 1, 0) == 1 && p.revents == POLLOUT)
-		w = write(logfd, buf, n);
-	return w < 0 ? -1 : 0;
+	return ub_trywrite(logfd, buf, n) < 0 ? -1 : 0;
 }
 
 /* parts ends with NULL; the line is cut, never overflowed, at UB_MSGMAX. */

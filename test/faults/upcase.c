@@ -18,15 +18,22 @@ static int waitfd(int fd, short ev)
 	return poll(&p, 1, -1);   /* an EINTR here just means one more try */
 }
 
+/* After a failed read or write: wait if it would block; 1 to try again. */
+static int again(int fd, short ev)
+{
+	int e = errno;
+	if (e == EAGAIN)
+		waitfd(fd, ev);
+	return e == EAGAIN || e == EINTR;
+}
+
 int main(void)
 {
 	static char buf[16384];
 	for (;;) {
 		ssize_t r = read(0, buf, sizeof buf), off = 0;
 		if (r < 0) {
-			if (errno == EAGAIN)
-				waitfd(0, POLLIN);
-			else if (errno != EINTR)
+			if (!again(0, POLLIN))
 				return 111;
 			continue;
 		}
@@ -38,9 +45,7 @@ int main(void)
 		while (off < r) {
 			ssize_t w = write(1, buf + off, (size_t)(r - off));
 			if (w < 0) {
-				if (errno == EAGAIN)
-					waitfd(1, POLLOUT);
-				else if (errno != EINTR)
+				if (!again(1, POLLOUT))
 					return 111;
 				continue;
 			}
