@@ -257,6 +257,29 @@ oneTimeTearDown() {
 	return 0
 }
 
+# PY: python3 of the system, which the unprivileged user of the tests can run
+# too; PEER: the hostile and unusual socket peers of test/tools/peer.py
+PY=python3
+[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
+PEER="$PY $TOPDIR/test/tools/peer.py"
+
+# print_sink ARG...: uds-serve -I print ARG... with its stdout in
+# $TMP/print.out (and -n 3 for readiness, so that stdout holds nothing but
+# what is printed); printed PATTERN: a line of it matches (5 s at most)
+print_sink() {
+	: >"$TMP/print.rdy"
+	(
+		_EXEC=exec
+		uds_serve -n 3 -I print "$@" >"$TMP/print.out" 2>>"$TMP/server.err" 3>"$TMP/print.rdy"
+	) &
+	SERVER_PID=$!
+	SERVER_PIDS="$SERVER_PIDS $SERVER_PID"
+	wait_until 100 nonempty "$TMP/print.rdy" && return 0
+	fail "uds-serve -I print $* did not start: $(cat "$TMP/server.err")"
+	return 1
+}
+printed() { wait_until 50 has_line "$TMP/print.out" "$1"; }
+
 # cpu_ticks PID: the CPU time PID has used so far (user + system), in clock ticks.
 cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $12 + $13 }'; }
 
