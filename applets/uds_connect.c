@@ -2,6 +2,7 @@
  *
  * usage: uds-connect [-qrvuz] [-w SECS] [-t SECS] [-b LOCAL-ADDRESS]
  *                    [-T stream|seqpacket|dgram] ADDRESS [PROG [ARG...]]
+ *        uds-connect -x [-qv] [-w SECS] ADDRESS [ARG...]
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -10,11 +11,13 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include "../core/core.h"
 
 static const char usage[] =
 	"usage: uds-connect [-qrvuz] [-w SECS] [-t SECS] [-b LOCAL-ADDRESS]\n"
-	"                   [-T stream|seqpacket|dgram] ADDRESS [PROG [ARG...]]\n";
+	"                   [-T stream|seqpacket|dgram] ADDRESS [PROG [ARG...]]\n"
+	"       uds-connect -x [-qv] [-w SECS] ADDRESS [ARG...]\n";
 
 /* dgram: after stdin's EOF, how long to wait for missing replies, as socat does */
 #define DGRAM_LINGER 500
@@ -346,6 +349,53 @@ static void __attribute__((noreturn)) runprog(char **prog)
 	ub_diesys(UB_EXIT_SYS, "unable to exec ", prog[0], (char *)0);
 }
 
+/* Exactly n bytes of the server's, or die: EOF before any is a refusal. */
+static void readfull(unsigned char *buf, size_t n, const char *what)
+{
+	for (size_t have = 0; have < n;) {
+		ssize_t r = ub_read(C.fd, buf + have, n - have);
+		if (r < 0)
+			ub_diesys(UB_EXIT_SYS, "unable to read from ", C.addr.text, (char *)0);
+		if (!r)
+			ub_die(UB_EXIT_SYS, what, (char *)0);
+		have += (size_t)r;
+	}
+}
+
+/* -x: our fds 0-2, the ARGs and our environment go to the server, which runs
+   its command on them; we end as it ends, by its code or its signal. */
+extern char **environ;
+static void __attribute__((noreturn)) runexec(char **args)
+{
+	unsigned char b[15];
+	unsigned st;
+	int sig;
+	ub_nonblock(C.fd, 0);
+	readfull(b, 15, "refused by the server");
+	if (memcmp(b, ub_sudo_banner_s, 15))
+		ub_die(UB_EXIT_SYS, "not an exec service: ", C.addr.text, (char *)0);
+	if (ub_sudo_send(C.fd, args, environ) < 0)
+		ub_diesys(UB_EXIT_SYS, "unable to send to ", C.addr.text, (char *)0);
+	readfull(b, 1, "the server dropped the request");
+	if (b[0]) {
+		errno = b[0];
+		ub_diesys(UB_EXIT_SYS, "unable to run the command on ", C.addr.text, (char *)0);
+	}
+	readfull(b, 4, "the server closed before the command ended");
+	st = ub_be32(b);
+	if (!WIFSIGNALED(st))
+		_exit(WEXITSTATUS(st));
+	sig = WTERMSIG(st);
+	if (sig != SIGKILL && sig != SIGSTOP) {
+		sigset_t none;
+		sigemptyset(&none);
+		ub_sigdefault(sig);
+		ub_sigmask(SIG_SETMASK, &none);
+		kill(getpid(), sig);
+	}
+	_exit(128 + sig);
+}
+
 /* The connect is non-blocking, so that a server whose backlog is full
    (EAGAIN) cannot hold us past -w or -t: we retry instead, as a blocking
    connect would have waited, and without -w or -t for as long. */
@@ -385,15 +435,16 @@ int uds_connect_main(int argc, char **argv)
 {
 	struct ub_getopt g = { 0 };
 	unsigned long wait = 0;
-	int opt, probe = 0;
+	int opt, probe = 0, exec = 0;
 	C.type = SOCK_STREAM;
-	while ((opt = ub_getopt(&g, argc, argv, "qrvuzw:t:b:T:")) != -1)
+	while ((opt = ub_getopt(&g, argc, argv, "qrvuxzw:t:b:T:")) != -1)
 		switch (opt) {
 		case 'r': C.raw = 1; break;
 		case 'u': C.oneway = 1; break;
 		case 'q': ub_verbosity = 0; break;
 		case 'v': ub_verbosity = 2; break;
 		case 'z': probe = 1; break;
+		case 'x': exec = 1; break;
 		case 'w': wait = ub_getms('w', g.arg); break;
 		case 't': C.idle = ub_getms('t', g.arg); break;
 		case 'b': ub_addr_get(&C.local, g.arg); C.haslocal = 1; break;
@@ -415,6 +466,8 @@ int uds_connect_main(int argc, char **argv)
 		close(C.fd);
 		finish(0, 0);
 	}
+	if (exec)
+		runexec(argv + g.ind + 1);
 	if (g.ind + 1 < argc) {
 		unbind();   /* PROG has the connection; nobody would remove the file after it */
 		runprog(argv + g.ind + 1);

@@ -3,7 +3,7 @@
  * usage: uds-serve [-qv] [-B] [-P PIDFILE] [-1] [-n FD] [-c MAX] [-C MAX] [-b BACKLOG]
  *                  [-m MODE] [-o USER[:GROUP]] [-u USER] [-g GROUP] [-A RULE]...
  *                  [-T stream|seqpacket|dgram] [-t SECS] [-I upper|echo|discard|print]
- *                  ADDRESS [PROG [ARG...]]
+ *                  [-x] ADDRESS [PROG [ARG...]]
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,7 +27,7 @@ static const char usage[] =
 	"usage: uds-serve [-qv] [-B] [-P PIDFILE] [-1] [-n FD] [-c MAX] [-C MAX] [-b BACKLOG]\n"
 	"                 [-m MODE] [-o USER[:GROUP]] [-u USER] [-g GROUP] [-A RULE]...\n"
 	"                 [-T stream|seqpacket|dgram] [-t SECS] [-I upper|echo|discard|print]\n"
-	"                 ADDRESS [PROG [ARG...]]\n";
+	"                 [-x] ADDRESS [PROG [ARG...]]\n";
 
 /* Signals reach the loop through a signalfd, blocked until they are read:
    none is lost, and no handler writes anywhere. TERM, INT and QUIT have this
@@ -282,7 +282,7 @@ int uds_serve_main(int argc, char **argv)
 
 	S.type = SOCK_STREAM;
 	S.maxconn = UB_DEFCONN;
-	while ((opt = ub_getopt(&g, argc, argv, "qvBP:1n:c:C:b:m:o:u:g:A:T:t:I:")) != -1)
+	while ((opt = ub_getopt(&g, argc, argv, "qvBP:1n:c:C:b:m:o:u:g:A:T:t:I:x")) != -1)
 		switch (opt) {
 		case 'q': ub_verbosity = 0; break;
 		case 'v': ub_verbosity = 2; break;
@@ -314,6 +314,7 @@ int uds_serve_main(int argc, char **argv)
 			else if (!strcmp(g.arg, "print")) S.service = PRINT;
 			else ub_die(UB_EXIT_USAGE, "unknown service: ", g.arg, (char *)0);
 			break;
+		case 'x': S.exec = 1; break;
 		case UB_OPT_HELP: ub_usage(usage);
 		case UB_OPT_VERSION: ub_version();
 		default: ub_optfail(&g, argv);
@@ -321,6 +322,8 @@ int uds_serve_main(int argc, char **argv)
 	ub_addr_arg(&S.addr, g.ind, argc, argv);
 	if (g.ind + 1 < argc)
 		S.prog = argv + g.ind + 1;
+	if (S.exec && (!S.prog || S.type != SOCK_STREAM))
+		ub_die(UB_EXIT_USAGE, "-x needs a PROG and a stream socket", (char *)0);
 	if (S.prog && S.type == SOCK_DGRAM)
 		ub_die(UB_EXIT_USAGE, "a PROG needs a connected type, not dgram", (char *)0);
 	if (uid != UB_NOID && gid == UB_NOID && (gid = ugid) == UB_NOID)

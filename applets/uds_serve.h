@@ -35,6 +35,7 @@ struct serve {
 	socklen_t melen;
 	int type, lfd, ep, sigfd, service, accepting, nrules;
 	int out;                  /* -I print: stdout, our own non-blocking one if it can be */
+	int exec;                 /* -x: the exec service */
 	int needcred;             /* does anything use the client's credentials? */
 	int starved;              /* accept failed for want of resources; warned */
 	unsigned maxconn, maxuid;
@@ -83,5 +84,8 @@ void serve_print(unsigned i, unsigned ev);
 
 /* uds_serve_prog.c: a program per connection */
 void spawn(int fd, const struct ucred *cr, const struct sockaddr_un *sa, socklen_t salen, unsigned n);
+
+/* uds_serve_exec.c: the exec service, one session process per client */
+void exec_session(int fd) __attribute__((noreturn));
 
 #endif

@@ -1,4 +1,5 @@
-/* uds_serve_prog.c: uds-serve's program per connection (UCSPI-IPC). */
+/* uds_serve_prog.c: uds-serve's program per connection (UCSPI-IPC), and the
+   exec service's session processes, started the same way. */
 #include <errno.h>
 #include <signal.h>
 #include <unistd.h>
@@ -45,9 +46,15 @@ void spawn(int fd, const struct ucred *cr, const struct sockaddr_un *sa, socklen
 	ub_addr_fmt(path, sa, salen);
 	ub_env_set(ub_kv(e_rpath, sizeof e_rpath, "IPCREMOTEPATH=", path));
 	ub_env_set(e_lpath);
-	do pid = vfork(); while (pid < 0 && errno == EINTR);
-	if (!pid)
+	if (S.exec)   /* a session runs code of ours: a real fork */
+		pid = ub_fork();
+	else
+		do pid = vfork(); while (pid < 0 && errno == EINTR);
+	if (!pid) {
+		if (S.exec)
+			exec_session(fd);
 		child(fd);
+	}
 	close(fd);
 	if (pid < 0) {
 		ub_warnsys("unable to fork", (char *)0);

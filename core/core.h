@@ -156,6 +156,7 @@ void ub_env_init(const char *const *drop);
 void ub_env_set(const char *kv);
 char **ub_env_get(void);
 void ub_env_reset(void);
+void ub_env_merge(const char *env, size_t len);   /* the client's, where ours is set and empty */
 char *ub_kv(char *buf, size_t n, const char *key, const char *val);
 const char *ub_prefix(const char *s, const char *p);   /* what follows p in s, or 0 */
 const char *ub_getenv(const char *name);
@@ -168,6 +169,17 @@ int ub_dbline(const char *line, size_t len, const char *key, int byid, unsigned 
 /* path.c */
 const char *ub_which(const char *name, char *buf);      /* buf: UB_PROGMAX bytes */
 int ub_execvp(char *const *argv, char *const *envp);
+
+/* sudo.c: the exec service's wire protocol (s6-sudo 1.0), big-endian */
+#define UB_EXECMAX     262144  /* largest exec request: arguments and environment */
+#define UB_EXECARGS    8192    /* arguments of the command, its own and the client's */
+struct ub_sudoreq { unsigned argc, envc; const char *args, *env; size_t envlen; };
+extern const char ub_sudo_banner_s[];   /* "s6-sudo b v1.0\n", 15 bytes */
+unsigned ub_be32(const unsigned char *p);
+void ub_put32(unsigned char *p, unsigned v);
+int ub_sudo_parse(const unsigned char *p, size_t n, struct ub_sudoreq *r);
+ssize_t ub_sudo_recv(int fd, unsigned char *buf, size_t cap, int fds[3], int ms);
+int ub_sudo_send(int fd, char *const *argv, char *const *envp);
 
 /* applets */
 int uds_serve_main(int argc, char **argv);

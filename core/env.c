@@ -68,6 +68,23 @@ void ub_env_reset(void)
 	envp[n] = 0;
 }
 
+/* The exec service's rule: a client's variable replaces ours only where
+   ours is set and empty; nothing else of the client's passes. env holds
+   len bytes of NUL-ended "NAME=value" strings, and outlives the exec. */
+void ub_env_merge(const char *env, size_t len)
+{
+	for (int i = 0; i < nbase; i++) {
+		const char *eq = ub_strchr(envp[i], '=');
+		if (!eq || eq[1])
+			continue;
+		for (const char *p = env; p < env + len; p += strlen(p) + 1)
+			if (ub_prefix(p, envp[i])) {   /* envp[i] is "NAME=": the whole name */
+				envp[i] = (char *)p;
+				break;
+			}
+	}
+}
+
 /* "KEY=" value into buf (of size n), cut to fit; returns buf. */
 char *ub_kv(char *buf, size_t n, const char *key, const char *val)
 {

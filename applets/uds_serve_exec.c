@@ -1,0 +1,131 @@
+/* uds_serve_exec.c: uds-serve -x, the exec service (s6-sudod's part). Each
+   admitted client gets a session process of its own, forked like a PROG
+   child and counted like one for -c and -C: it reads the request, runs the
+   command on the client's descriptors, and sends back its wait status. A
+   process per session keeps the received descriptors out of the server (and
+   so out of every other child), and keeps the loop as it is. */
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include "uds_serve.h"
+
+static char *av[UB_EXECARGS + 1];
+
+static void stop(pid_t pid)
+{
+	kill(pid, SIGTERM);
+	kill(pid, SIGCONT);
+}
+
+static void __attribute__((noreturn)) drop(const char *why)
+{
+	char p[24];
+	ub_fmtu(p, (unsigned long)getpid());
+	ub_info("exec session ", p, ": request dropped: ", why, (char *)0);
+	_exit(UB_EXIT_USAGE);
+}
+
+/* The command, in a child of the session: the client's descriptors as 0-2
+   (all above 2 by now, so no dup2 overwrites another), an empty signal mask.
+   An exec failure goes back through the pipe as its errno. */
+static void __attribute__((noreturn)) command(const int fds[3], int p)
+{
+	sigset_t none;
+	unsigned char e;
+	sigemptyset(&none);
+	ub_sigmask(SIG_SETMASK, &none);
+	for (int i = 0; i < 3; i++)
+		if (dup2(fds[i], i) < 0)
+			goto fail;
+	if (S.progpath)
+		execve(S.progpath, av, ub_env_get());
+	ub_execvp(av, ub_env_get());
+fail:
+	e = (unsigned char)(errno ? errno : EINVAL);
+	ub_writeall(p, &e, 1);
+	_exit(127);
+}
+
+void __attribute__((noreturn)) exec_session(int fd)
+{
+	struct ub_sudoreq r;
+	struct pollfd pf[2] = { { .fd = S.sigfd, .events = POLLIN }, { .fd = fd } };
+	int fds[3], p[2], ms = S.idle ? (int)(S.idle < INT_MAX ? S.idle : INT_MAX) : -1;
+	unsigned k = 0;
+	unsigned char st[4], e = 0;
+	int gone;
+	ssize_t n;
+	pid_t pid;
+	close(S.lfd);
+	close(S.ep);
+	if (ub_writeall(fd, ub_sudo_banner_s, 15) < 0)
+		drop("unable to send the banner");
+	n = ub_sudo_recv(fd, SCRATCH, UB_EXECMAX, fds, ms);
+	if (n < 0)
+		drop(errno == EPROTO ? "malformed" : ub_errstr(errno));
+	if (ub_sudo_parse(SCRATCH + 6, (size_t)n, &r) < 0 || r.argc > UB_EXECARGS)
+		goto bad;
+	for (char **a = S.prog; *a; a++)
+		av[k++] = *a;
+	for (const char *a = r.args; r.argc--; a += strlen(a) + 1) {
+		if (k == UB_EXECARGS)
+			goto bad;
+		av[k++] = (char *)a;
+	}
+	av[k] = 0;
+	ub_env_merge(r.env, r.envlen);
+	for (int i = 0; i < 3; i++)
+		if (fds[i] < 3 && (fds[i] = ub_fcntl(fds[i], F_DUPFD_CLOEXEC, 3)) < 0)
+			drop(ub_errstr(errno));   /* the old one closes with us */
+	if (ub_pipe(p, O_CLOEXEC) < 0)
+		drop(ub_errstr(errno));
+	pid = ub_fork();
+	if (!pid)
+		command(fds, p[1]);
+	close(p[1]);
+	for (int i = 0; i < 3; i++)
+		close(fds[i]);
+	if (pid < 0)
+		e = (unsigned char)errno;
+	else if (ub_read(p[0], &e, 1) != 1)
+		e = 0;   /* the pipe closed on its exec: the command runs */
+	gone = ub_writeall(fd, &e, 1) < 0;
+	if (e) {
+		if (pid > 0)
+			waitpid(pid, 0, 0);
+		_exit(UB_EXIT_SYS);
+	}
+	if (gone)
+		stop(pid);
+	for (;;) {
+		struct signalfd_siginfo si;
+		int status;
+		pf[1].fd = gone ? -1 : fd;
+		if (poll(pf, 2, -1) < 0)
+			continue;
+		if (pf[1].revents) {   /* POLLHUP or POLLERR: the client is gone */
+			gone = 1;
+			stop(pid);
+		}
+		if (!(pf[0].revents & POLLIN))
+			continue;
+		while (read(S.sigfd, &si, sizeof si) == sizeof si)
+			if (si.ssi_signo != SIGCHLD && si.ssi_signo != SIGPIPE)
+				stop(pid);   /* from the server's HUP or QUIT, or anyone's TERM */
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			ub_put32(st, (unsigned)status);
+			if (!gone)
+				ub_writeall(fd, st, 4);
+			_exit(0);
+		}
+	}
+bad:
+	for (int i = 0; i < 3; i++)
+		close(fds[i]);
+	drop("malformed");
+}
