@@ -73,13 +73,15 @@ void ub_env_reset(void)
    len bytes of NUL-ended "NAME=value" strings, and outlives the exec. */
 void ub_env_merge(const char *env, size_t len)
 {
+	if (!env)
+		return;
 	for (int i = 0; i < nbase; i++) {
 		const char *eq = ub_strchr(envp[i], '=');
 		if (!eq || eq[1])
 			continue;
-		for (const char *p = env; p < env + len; p += strlen(p) + 1)
-			if (ub_prefix(p, envp[i])) {   /* envp[i] is "NAME=": the whole name */
-				envp[i] = (char *)p;
+		for (size_t o = 0; o < len; o += strlen(env + o) + 1)
+			if (ub_prefix(env + o, envp[i])) {   /* envp[i] is "NAME=": the whole name */
+				envp[i] = (char *)env + o;
 				break;
 			}
 	}
