@@ -5,7 +5,6 @@
    process per session keeps the received descriptors out of the server (and
    so out of every other child), and keeps the loop as it is. */
 #include <errno.h>
-#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <unistd.h>
@@ -24,9 +23,7 @@ static void stop(pid_t pid)
 
 static void __attribute__((noreturn)) drop(const char *why)
 {
-	char p[24];
-	ub_fmtu(p, (unsigned long)getpid());
-	ub_info("exec session ", p, ": request dropped: ", why, (char *)0);
+	ub_info("exec request dropped: ", why, (char *)0);   /* then the child's exit 100 */
 	_exit(UB_EXIT_USAGE);
 }
 
@@ -40,39 +37,62 @@ static void __attribute__((noreturn)) command(const int fds[3], int p)
 	sigemptyset(&none);
 	ub_sigmask(SIG_SETMASK, &none);
 	for (int i = 0; i < 3; i++)
-		if (dup2(fds[i], i) < 0)
-			goto fail;
+		while (dup2(fds[i], i) < 0)
+			if (errno != EINTR)
+				goto fail;
 	if (S.progpath)
 		execve(S.progpath, av, ub_env_get());
 	ub_execvp(av, ub_env_get());
 fail:
 	e = (unsigned char)(errno ? errno : EINVAL);
 	ub_writeall(p, &e, 1);
-	_exit(127);
+	_exit(UB_EXIT_SYS);   /* the session says why: our stderr is the client's */
+}
+
+/* The command's wait status once it has ended, else -1 (no status is -1). */
+static int reap(pid_t pid)
+{
+	int st;
+	pid_t r;
+	do r = waitpid(pid, &st, WNOHANG); while (r < 0 && errno == EINTR);
+	return r == pid ? st : -1;
+}
+
+/* A failure of ours, not the client's: said without -v, and told to the
+   client as the errno byte, as a command that cannot start is. */
+static void __attribute__((noreturn)) fail(int fd, const char *what)
+{
+	unsigned char e = (unsigned char)errno;
+	ub_writeall(fd, &e, 1);
+	ub_diesys(UB_EXIT_SYS, what, (char *)0);
 }
 
 void __attribute__((noreturn)) exec_session(int fd)
 {
 	struct ub_sudoreq r;
 	struct pollfd pf[2] = { { .fd = S.sigfd, .events = POLLIN }, { .fd = fd } };
-	int fds[3], p[2], ms = S.idle ? (int)(S.idle < INT_MAX ? S.idle : INT_MAX) : -1;
+	int fds[3], p[2], gone, ms = S.idle ? (int)S.idle : -1;   /* at most INT_MAX */
 	unsigned k = 0;
 	unsigned char st[4], e = 0;
-	int gone;
 	ssize_t n;
 	pid_t pid;
 	close(S.lfd);
 	close(S.ep);
 	if (ub_writeall(fd, ub_sudo_banner_s, 15) < 0)
-		drop("unable to send the banner");
+		drop("the client left");
 	n = ub_sudo_recv(fd, SCRATCH, UB_EXECMAX, fds, ms);
-	if (n < 0)
-		drop(errno == EPROTO ? "malformed" : ub_errstr(errno));
-	if (ub_sudo_parse(SCRATCH + 6, (size_t)n, &r) < 0 || r.argc > UB_EXECARGS)
+	if (n < 0) {
+		if (errno == EPROTO)
+			drop("malformed");
+		if (errno == ETIMEDOUT || errno == EPIPE || errno == ECONNRESET)
+			drop("the client left, or sent nothing in time");
+		ub_diesys(UB_EXIT_SYS, "unable to read an exec request", (char *)0);
+	}
+	if (ub_sudo_parse(SCRATCH + 6, (size_t)n, &r) < 0)
 		goto bad;
-	for (char **a = S.prog; *a; a++)
+	for (char **a = S.prog; *a && k < UB_EXECARGS; a++)
 		av[k++] = *a;
-	for (const char *a = r.args; r.argc--; a += strlen(a) + 1) {
+	for (const char *a = r.args; r.argc; r.argc--, a += strlen(a) + 1) {
 		if (k == UB_EXECARGS)
 			goto bad;
 		av[k++] = (char *)a;
@@ -81,24 +101,24 @@ void __attribute__((noreturn)) exec_session(int fd)
 	ub_env_merge(r.env, r.envlen);
 	for (int i = 0; i < 3; i++)
 		if (fds[i] < 3 && (fds[i] = ub_fcntl(fds[i], F_DUPFD_CLOEXEC, 3)) < 0)
-			drop(ub_errstr(errno));   /* the old one closes with us */
+			fail(fd, "unable to move a descriptor");   /* the old one closes with us */
 	if (ub_pipe(p, O_CLOEXEC) < 0)
-		drop(ub_errstr(errno));
+		fail(fd, "unable to create a pipe");
 	pid = ub_fork();
 	if (!pid)
 		command(fds, p[1]);
+	if (pid < 0)
+		fail(fd, "unable to fork");
 	close(p[1]);
 	for (int i = 0; i < 3; i++)
 		close(fds[i]);
-	if (pid < 0)
-		e = (unsigned char)errno;
-	else if (ub_read(p[0], &e, 1) != 1)
+	if (ub_read(p[0], &e, 1) != 1)
 		e = 0;   /* the pipe closed on its exec: the command runs */
 	gone = ub_writeall(fd, &e, 1) < 0;
-	if (e) {
-		if (pid > 0)
-			waitpid(pid, 0, 0);
-		_exit(UB_EXIT_SYS);
+	if (e) {   /* not started: the child is on its way out */
+		reap(pid);
+		errno = e;
+		ub_diesys(UB_EXIT_SYS, "unable to exec ", av[0], (char *)0);
 	}
 	if (gone)
 		stop(pid);
@@ -117,7 +137,7 @@ void __attribute__((noreturn)) exec_session(int fd)
 		while (read(S.sigfd, &si, sizeof si) == sizeof si)
 			if (si.ssi_signo != SIGCHLD && si.ssi_signo != SIGPIPE)
 				stop(pid);   /* from the server's HUP or QUIT, or anyone's TERM */
-		if (waitpid(pid, &status, WNOHANG) == pid) {
+		if ((status = reap(pid)) != -1) {
 			ub_put32(st, (unsigned)status);
 			if (!gone)
 				ub_writeall(fd, st, 4);

@@ -17,7 +17,9 @@
 #include "core.h"
 
 const char ub_sudo_banner_s[] = "s6-sudo b v1.0\n";
-static const char banner_c[] = "s6-sudo a v1.0\n";
+/* a request's header, its length to come, and the client's banner */
+static const unsigned char head[6 + 15] = "\0\0\0\0\0\3s6-sudo a v1.0\n";
+#define banner_c (head + 6)
 #define BANNER 15
 #define FIXED (BANNER + 16)   /* the banner and four counts */
 
@@ -156,10 +158,8 @@ int ub_sudo_send(int fd, char *const *argv, char *const *envp)
 		errno = E2BIG;
 		return -1;
 	}
+	memcpy(h, head, sizeof head);
 	ub_put32(h, (unsigned)(FIXED + al + el));
-	h[4] = 0;
-	h[5] = 3;
-	memcpy(h + 6, banner_c, BANNER);
 	ub_put32(h + 6 + BANNER, argc);
 	ub_put32(h + 10 + BANNER, envc);
 	ub_put32(h + 14 + BANNER, (unsigned)al);

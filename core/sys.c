@@ -79,7 +79,9 @@ refused:
    does not need: clone with only the exit signal is a fork on every arch. */
 pid_t ub_fork(void)
 {
-	return (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+	pid_t p;
+	do p = (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0); while (p < 0 && errno == EINTR);
+	return p;
 }
 
 int ub_getsockopt(int fd, int level, int name, void *v, socklen_t *len)

@@ -20,6 +20,7 @@
 #   seqpacket  uds-serve -T seqpacket S printf 'hello\nworld\n' | uds-connect -T seqpacket S
 #   print      uds-serve -T dgram -I print S   printf 'hello\nworld\n' | uds-connect -u -T dgram S
 #   sprint     uds-serve -I print S     printf 'hello\nworld\n' | uds-connect -u S
+#   exec       uds-serve -x S upcase    printf 'hello\n' | uds-connect -x S     HELLO
 #              (for these two, the output is what the server printed)
 # Servers other than bgterm also get -1, so that the client starts only once
 # the server listens, and every server is stopped by SIGTERM at the end (exit 0
@@ -82,7 +83,7 @@ top=$(cd "$here/../.." && pwd)
 UDSBOX=${UDSBOX:-$top/build/host/udsbox}
 BOUND=${FAULTS_BOUND:-10}
 JOBS=${FAULTS_JOBS:-2}
-WORKLOADS="seed relay prog bgterm dgram seqpacket print sprint"
+WORKLOADS="seed relay prog bgterm dgram seqpacket print sprint exec"
 # see above: no error is injected into these
 NEVER=" getpid gettid getppid getuid geteuid getgid getegid umask rt_sigaction rt_sigprocmask
  set_tid_address arch_prctl exit exit_group rt_sigreturn restart_syscall close "
@@ -132,6 +133,7 @@ workload() {
 	relay) SARGS="-1 -I echo $S" CARGS=$S IN=$BASE/in4m EXP=$BASE/in4m INPIPE=0
 		SHOWIN="head -c 4194304 /dev/urandom >in4m;" ;;
 	prog) SARGS="-1 $S $HELPER" CARGS=$S IN=$BASE/hello EXP=$BASE/HELLO SHOWIN="printf 'hello\\n' |" ;;
+	exec) SARGS="-1 -x $S $HELPER" CARGS="-x $S" IN=$BASE/hello EXP=$BASE/HELLO SHOWIN="printf 'hello\\n' |" ;;
 	bgterm) SARGS="-B -P $D/pid $S" CARGS=$S IN=$BASE/hello EXP=$BASE/HELLO SHOWIN="printf 'hello\\n' |" ;;
 	dgram) SARGS="-1 -T dgram $S" CARGS="-T dgram $S" IN=$BASE/x EXP=$BASE/X SHOWIN="printf 'x\\n' |" ;;
 	seqpacket) SARGS="-1 -T seqpacket $S" CARGS="-T seqpacket $S" IN=$BASE/hw EXP=$BASE/HW
