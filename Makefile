@@ -39,8 +39,13 @@ check: setup
 nomalloc:
 	@sh test/nomalloc.sh $(TARGETS)
 
+# HELP=short (make HELP=short, make arm HELP=short, make size HELP=short):
+# --help is the synopsis alone; those builds are in build/<target>-short/.
+HELP ?= full
+BUILDS := $(if $(filter short,$(HELP)),$(addsuffix -short,$(TARGETS)),$(TARGETS))
+
 size:
-	@sh test/size.sh $(SIZE_BUDGET) $(TARGETS)
+	@sh test/size.sh $(SIZE_BUDGET) $(BUILDS)
 
 # make install [TARGET=arm] [DESTDIR=...] [PREFIX=/usr/local]: the binary, its
 # applet links (relative, so the tree can move into an image) and the man pages.
@@ -49,11 +54,12 @@ DESTDIR ?=
 TARGET ?= host
 BINDIR = $(PREFIX)/bin
 MAN1DIR = $(PREFIX)/share/man/man1
+OUTDIR = build/$(TARGET)$(if $(filter short,$(HELP)),-short)
 
 install:
-	@[ -x build/$(TARGET)/udsbox ] || $(MAKE) --no-print-directory $(if $(filter host,$(TARGET)),all,$(TARGET))
+	@[ -x $(OUTDIR)/udsbox ] || $(MAKE) --no-print-directory $(if $(filter host,$(TARGET)),all,$(TARGET))
 	install -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(MAN1DIR)"
-	install -m 0755 build/$(TARGET)/udsbox "$(DESTDIR)$(BINDIR)/udsbox"
+	install -m 0755 $(OUTDIR)/udsbox "$(DESTDIR)$(BINDIR)/udsbox"
 	ln -sf udsbox "$(DESTDIR)$(BINDIR)/uds-serve"
 	ln -sf udsbox "$(DESTDIR)$(BINDIR)/uds-connect"
 	install -m 0644 man/udsbox.1 man/uds-serve.1 man/uds-connect.1 "$(DESTDIR)$(MAN1DIR)/"

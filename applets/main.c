@@ -115,7 +115,8 @@ static int box(int argc, char **argv)
 			ub_putfd(2, (const char *[]){ usage, 0 });
 			return UB_EXIT_USAGE;
 		}
-		ub_usage(usage);
+		ub_out(usage);
+		_exit(0);
 	}
 	if (!strcmp(a, "--version"))
 		ub_version();

@@ -1,8 +1,5 @@
 /* uds_connect.c: connect to a UNIX socket and relay stdio, probe, wait, or run a program.
- *
- * usage: uds-connect [-qrvuz] [-w SECS] [-t SECS] [-b LOCAL-ADDRESS]
- *                    [-T stream|seqpacket|dgram] ADDRESS [PROG [ARG...]]
- *        uds-connect -x [-qv] [-w SECS] ADDRESS [ARG...]
+ * The usage and help text is help[], above the option parsing in uds_connect_main.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,11 +10,6 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include "../core/core.h"
-
-static const char usage[] =
-	"usage: uds-connect [-qrvuz] [-w SECS] [-t SECS] [-b LOCAL-ADDRESS]\n"
-	"                   [-T stream|seqpacket|dgram] ADDRESS [PROG [ARG...]]\n"
-	"       uds-connect -x [-qv] [-w SECS] ADDRESS [ARG...]\n";
 
 /* dgram: after stdin's EOF, how long to wait for missing replies, as socat does */
 #define DGRAM_LINGER 500
@@ -431,6 +423,27 @@ static void doconnect(unsigned long wait)
 	ub_info("connected to ", C.addr.text, (char *)0);
 }
 
+/* --help; one line for each letter of the getopt string below (test/help.test
+   holds them to it, and to the man page); -T and the exit codes: ub_usage */
+static const char help[] =
+	"usage: uds-connect [-qrvuz] [-w SECS] [-t SECS] [-b LOCAL-ADDRESS]\n"
+	"\t\t   [-T stream|seqpacket|dgram] ADDRESS [PROG [ARG...]]\n"
+	"       uds-connect -x [-qv] [-w SECS] ADDRESS [ARG...]\n"
+	UB_HELP(
+	"-q  quiet when no server\n"
+	"-r  raw: lines sent with newline, messages printed as is\n"
+	"-v  report connection, bytes moved\n"
+	"-u  one way: send stdin, never read\n"
+	"-z  probe: connect, close\n"
+	"-w  wait SECS for a server\n"
+	"-t  idle timeout\n"
+	"-b  bind to LOCAL-ADDRESS first\n"
+	"-x  run uds-serve -x's PROG on our fds 0-2, with ARGs\n");
+static const char tail[] = UB_HELP(
+	", 1 no server or idle\n"
+	"with PROG or -x: PROG's exit status\n"
+	"example: uds-connect -z -w 5 /run/s.sock && echo up\n");
+
 int uds_connect_main(int argc, char **argv)
 {
 	struct ub_getopt g = { 0 };
@@ -449,7 +462,7 @@ int uds_connect_main(int argc, char **argv)
 		case 't': C.idle = ub_getms('t', g.arg); break;
 		case 'b': ub_addr_get(&C.local, g.arg); C.haslocal = 1; break;
 		case 'T': C.type = ub_socktype(g.arg); break;
-		case UB_OPT_HELP: ub_usage(usage);
+		case UB_OPT_HELP: ub_usage(help, tail);
 		case UB_OPT_VERSION: ub_version();
 		default: ub_optfail(&g, argv);
 		}

@@ -1,9 +1,5 @@
 /* uds_serve.c: listen on a UNIX socket and serve every client.
- *
- * usage: uds-serve [-qv] [-B] [-P PIDFILE] [-1] [-n FD] [-c MAX] [-C MAX] [-b BACKLOG]
- *                  [-m MODE] [-o USER[:GROUP]] [-u USER] [-g GROUP] [-A RULE]...
- *                  [-T stream|seqpacket|dgram] [-t SECS] [-I upper|echo|discard|print]
- *                  [-x] ADDRESS [PROG [ARG...]]
+ * The usage and help text is help[], above the option parsing in uds_serve_main.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,12 +18,6 @@
 #include "uds_serve.h"
 
 int renameat(int, const char *, int, const char *);   /* from <stdio.h>, which we keep out */
-
-static const char usage[] =
-	"usage: uds-serve [-qv] [-B] [-P PIDFILE] [-1] [-n FD] [-c MAX] [-C MAX] [-b BACKLOG]\n"
-	"                 [-m MODE] [-o USER[:GROUP]] [-u USER] [-g GROUP] [-A RULE]...\n"
-	"                 [-T stream|seqpacket|dgram] [-t SECS] [-I upper|echo|discard|print]\n"
-	"                 [-x] ADDRESS [PROG [ARG...]]\n";
 
 /* Signals reach the loop through a signalfd, blocked until they are read:
    none is lost, and no handler writes anywhere. TERM, INT and QUIT have this
@@ -268,6 +258,33 @@ static void notify_systemd(void)
 		close(fd);
 }
 
+/* --help; one line for each letter of the getopt string below (test/help.test
+   holds them to it, and to the man page); -T and the exit codes: ub_usage */
+static const char help[] =
+	"usage: uds-serve [-qv] [-B] [-P PIDFILE] [-1] [-n FD] [-c MAX] [-C MAX]\n"
+	"\t\t [-b BACKLOG] [-m MODE] [-o USER[:GROUP]] [-u USER] [-g GROUP]\n"
+	"\t\t [-A RULE]... [-T stream|seqpacket|dgram] [-t SECS]\n"
+	"\t\t [-I upper|echo|discard|print] [-x] ADDRESS [PROG [ARG...]]\n"
+	UB_HELP(
+	"-q  fatal errors only\n"
+	"-v  log each event\n"
+	"-B  background; return once serving\n"
+	"-P  write the pid to PIDFILE\n"
+	"-1  newline to stdout when ready\n"
+	"-n  newline to FD when ready, close FD\n"
+	"-c  connections at once (40)\n"
+	"-C  connections per uid (-c)\n"
+	"-b  listen backlog (64)\n"
+	"-m  socket file mode (0600)\n"
+	"-o  socket file owner and group\n"
+	"-u  drop to USER and its group\n"
+	"-g  drop to GROUP\n"
+	"-A  admit only uid:ID or gid:ID (repeatable)\n"
+	"-t  idle timeout of built-in services\n"
+	"-I  service without PROG (upper); print writes to stdout\n"
+	"-x  exec service: PROG ARG... on the client's fds 0-2, with its ARGs\n");
+static const char tail[] = UB_HELP("\nexample: uds-serve @demo & echo hi | uds-connect @demo\n");
+
 int uds_serve_main(int argc, char **argv)
 {
 	struct ub_getopt g = { 0 };
@@ -315,7 +332,7 @@ int uds_serve_main(int argc, char **argv)
 			else ub_die(UB_EXIT_USAGE, "unknown service: ", g.arg, (char *)0);
 			break;
 		case 'x': S.exec = 1; break;
-		case UB_OPT_HELP: ub_usage(usage);
+		case UB_OPT_HELP: ub_usage(help, tail);
 		case UB_OPT_VERSION: ub_version();
 		default: ub_optfail(&g, argv);
 		}

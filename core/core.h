@@ -44,7 +44,16 @@ void ub_die(int code, ...) __attribute__((noreturn, sentinel));
 void ub_diesys(int code, ...) __attribute__((noreturn, sentinel));
 void ub_warnsys(const char *s, ...) __attribute__((sentinel));
 void ub_info(const char *s, ...) __attribute__((sentinel));
-void ub_usage(const char *usage) __attribute__((noreturn));
+/* --help: the synopsis, one line per option (UB_HELP: not in a build with
+   -DUB_HELP_SHORT, `make HELP=short`), then the options and exit codes both
+   applets share, then tail (the applet's own exit codes and its example);
+   stdout, exit 0. */
+#ifdef UB_HELP_SHORT
+#define UB_HELP(text) ""
+#else
+#define UB_HELP(text) text
+#endif
+void ub_usage(const char *help, const char *tail) __attribute__((noreturn));
 void ub_out(const char *s);      /* to stdout, for --help and --list */
 void ub_lognb(void);             /* from now on, stderr never blocks us */
 int ub_nbopen(int fd);           /* a non-blocking one of our own for a pipe or tty */

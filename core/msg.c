@@ -214,9 +214,17 @@ void ub_info(const char *s, ...)
 	va_end(ap);
 }
 
-void ub_usage(const char *usage)
+/* What both applets' --help say alike is here once: -T, and the exit codes. */
+void ub_usage(const char *help, const char *tail)
 {
-	ub_out(usage);
+	ub_out(help);
+#ifndef UB_HELP_SHORT
+	ub_out("-T  socket type (stream)\n"
+	       "exit: 0 ok, 100 usage, 111 system error");   /* tail goes on */
+	ub_out(tail);
+#else
+	(void)tail;
+#endif
 	_exit(0);
 }
 

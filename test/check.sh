@@ -22,6 +22,12 @@ sh test/nomalloc.sh $built
 result "no allocator or stdio" $?
 sh test/size.sh 24576 $built
 result "size budget" $?
+# make HELP=short, for images that count every byte: the ARMv7 build (in
+# build/arm-short) against the same budget; its smoke suite runs below
+case " $built " in *" arm "*)
+	make --no-print-directory arm HELP=short >/dev/null && sh test/size.sh 24576 arm-short
+	result "HELP=short: ARMv7 build within the size budget" $?
+esac
 make --no-print-directory manlint
 result "man pages lint clean" $?
 make --no-print-directory lint
@@ -38,6 +44,18 @@ for t in $built; do
 		result "suites on $t" 1
 	fi
 done
+# the HELP=short ARMv7 build: its own smoke suite (the suites above are for the
+# default build, whose --help test/help.test holds to every option)
+case " $built " in *" arm "*)
+	rm -f build/arm-short/test-results/total
+	[ -x build/arm-short/udsbox ] && RUNNER=$(runner arm) SUITES=test/short/smoke.test sh test/run.sh arm-short
+	if [ -s build/arm-short/test-results/total ]; then
+		read -r p f s <build/arm-short/test-results/total
+		pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
+	else
+		result "HELP=short smoke suite" 1
+	fi
+esac
 # the minimal ARMv7 image (busybox rootfs, rcS script, binfmt_misc)
 case " $built " in *" arm "*)
 	echo "== arm: minimal image"

@@ -303,3 +303,31 @@ assert_idle() {
 	assertTrue "$2: $((_ai2 - _ai1)) ticks of CPU in ${3:-1} s while it should wait (at $(getconf CLK_TCK) Hz)" \
 		"[ $((_ai2 - _ai1)) -le 1 ]"
 }
+
+# --help and the sources (help.test, short/smoke.test): SRCDIR is the tree of
+# the suites, test/.. unless the suite says otherwise
+SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+
+# getopt_letters FILE: the option letters of the one ub_getopt string of
+# SRCDIR/FILE, a line each (none if there is not exactly one)
+getopt_letters() {
+	_gl=$(sed -n 's/.*ub_getopt([^"]*"\([^"]*\)").*/\1/p' "$SRCDIR/$1")
+	case $_gl in
+	'' | *'
+'*)
+		echo "$1: want exactly one ub_getopt string, found: '$_gl'" >&2   # and no letters
+		return 1
+		;;
+	esac
+	printf '%s\n' "$_gl" | tr -d ':' | fold -w 1
+}
+
+# help_letters: the letters of the option lines ("-q  text") in $OUT
+help_letters() { printf '%s\n' "$OUT" | sed -n 's/^-\([A-Za-z0-9]\)  [^ ].*/\1/p'; }
+
+# synopsis_letters: the letters of the usage lines in $OUT, up to the first
+# option line: "[-qv]", "[-P PIDFILE]", "uds-connect -x"
+synopsis_letters() {
+	printf '%s\n' "$OUT" | sed '/^-/,$d' | grep -oE '(^|[[ 	])-[A-Za-z0-9]+' |
+		sed 's/^.*-//' | fold -w 1
+}

@@ -2,7 +2,18 @@
 #   make -f toolchain/build.mk TARGET=NAME
 include toolchain/$(TARGET).mk
 
+# HELP=short: --help prints the synopsis alone (-DUB_HELP_SHORT), for images
+# that count every byte; built apart, in build/<target>-short/.
+HELP ?= full
+ifeq ($(HELP),short)
+OUT := build/$(TARGET)-short
+HELP_CFLAGS := -DUB_HELP_SHORT
+else ifeq ($(HELP),full)
 OUT := build/$(TARGET)
+HELP_CFLAGS :=
+else
+$(error HELP is full or short, not $(HELP))
+endif
 SRCS := $(wildcard core/*.c) $(wildcard applets/*.c)
 OBJS := $(patsubst %.c,$(OUT)/obj/%.o,$(notdir $(SRCS)))
 OPT ?= -Os
@@ -10,7 +21,7 @@ CFLAGS ?=
 LDFLAGS ?=
 ALL_CFLAGS := -std=gnu11 $(OPT) -Wall -Wextra -Werror -D_GNU_SOURCE \
 	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
-	-fno-unwind-tables -fno-jump-tables -fno-tree-loop-distribute-patterns -fno-pie -fno-ident -DUB_OWN_MEM $(TARGET_CFLAGS) $(CFLAGS)
+	-fno-unwind-tables -fno-jump-tables -fno-tree-loop-distribute-patterns -fno-pie -fno-ident -DUB_OWN_MEM $(HELP_CFLAGS) $(TARGET_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS := -static -no-pie -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,norelro \
 	-Wl,-z,noseparate-code -Wl,-z,max-page-size=4096 -Wl,-z,common-page-size=16 $(LDFLAGS)
 
