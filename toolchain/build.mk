@@ -19,10 +19,10 @@ OBJS := $(patsubst %.c,$(OUT)/obj/%.o,$(notdir $(SRCS)))
 OPT ?= -Os
 CFLAGS ?=
 LDFLAGS ?=
-ALL_CFLAGS := -std=gnu11 $(OPT) -Wall -Wextra -Werror -D_GNU_SOURCE \
+ALL_CFLAGS := -std=gnu11 $(OPT) -flto -Wall -Wextra -Werror -D_GNU_SOURCE \
 	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
 	-fno-unwind-tables -fno-jump-tables -fno-tree-loop-distribute-patterns -fno-pie -fno-ident -DUB_OWN_MEM $(HELP_CFLAGS) $(TARGET_CFLAGS) $(CFLAGS)
-ALL_LDFLAGS := -static -no-pie -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,norelro \
+ALL_LDFLAGS := -flto -static -no-pie -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,norelro \
 	-Wl,-z,noseparate-code -Wl,-z,max-page-size=4096 -Wl,-z,common-page-size=16 $(LDFLAGS)
 
 vpath %.c core applets
