@@ -11,7 +11,7 @@
 #   status N     the command's wait status, as the server sent it
 #   closed       the server closed the connection without a reply
 # KIND good sends ARGs and our environment with fds 0-2, as uds-connect -x
-# would. Every other KIND carries copies of a pipe's write end as its
+# would; slow SECS ARG... the same after SECS seconds of silence. Every other KIND carries copies of a pipe's write end as its
 # descriptors: once the server has closed the connection we close ours and
 # print "released" if the read end then sees EOF (no copy left open
 # anywhere), "held" if not within 5 s. All but "fds 3" are malformed:
@@ -114,6 +114,9 @@ def main(argv):
     if readn(s, 15) != BANNER_S:
         print("no banner")
         return 0
+    if kind == "slow":
+        time.sleep(float(argv[2]))
+        kind, rest = "good", rest[1:]
     if kind == "good":
         send(s, message(body(rest, environ()), 3), [0, 1, 2])
         reaction(s)
