@@ -378,7 +378,7 @@ static void __attribute__((noreturn)) runexec(char **args)
 	if (!WIFSIGNALED(st))
 		_exit(WEXITSTATUS(st));
 	sig = WTERMSIG(st);
-	if (sig != SIGKILL && sig != SIGSTOP) {
+	if (sig != SIGSTOP) {   /* SIGKILL too: a caller's WIFSIGNALED must see it */
 		sigset_t none;
 		sigemptyset(&none);
 		ub_sigdefault(sig);

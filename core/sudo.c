@@ -81,7 +81,8 @@ ssize_t ub_sudo_recv(int fd, unsigned char *buf, size_t cap, int fds[3], int ms)
 			.msg_controllen = sizeof cm };
 		unsigned long long now = ub_now();
 		ssize_t r;
-		if (ms >= 0 && (now >= end || !ub_waitfd(fd, POLLIN, (int)(end - now)))) {
+		/* without a limit too: a recvmsg that found nothing would spin */
+		if ((ms >= 0 && now >= end) || !ub_waitfd(fd, POLLIN, ms < 0 ? -1 : (int)(end - now))) {
 			errno = ETIMEDOUT;
 			goto fail;
 		}

@@ -220,8 +220,16 @@ def seq_close_unread(args):
         c.close()
 
 
+def status(args):
+    """status CMD...: run CMD and print how it ended, "exit N" or "signal N"
+    (the shell's $? cannot tell exit 143 from death by SIGTERM)."""
+    import subprocess
+    r = subprocess.run(args).returncode
+    print("signal %d" % -r if r < 0 else "exit %d" % r)
+
+
 if __name__ == "__main__":
     cmds = {f.__name__: f for f in (fullpipe, dgram_fds, seq_empty, seq_send, seq_replier, dgram_big, replier,
                                      recorder, swap_sender, longpath, withfd, unlistened,
-                                     seq_close_unread)}
+                                     seq_close_unread, status)}
     cmds[sys.argv[1]](sys.argv[2:])
