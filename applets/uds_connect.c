@@ -364,6 +364,7 @@ static void __attribute__((noreturn)) runexec(char **args)
 	int sig;
 	ub_nonblock(C.fd, 0);
 	readfull(b, 15, "refused by the server");
+	unbind();   /* accepted: a -b file has done its work, and we end by _exit */
 	if (memcmp(b, ub_sudo_banner_s, 15))
 		ub_die(UB_EXIT_SYS, "not an exec service: ", C.addr.text, (char *)0);
 	if (ub_sudo_send(C.fd, args, environ) < 0)
