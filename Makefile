@@ -70,8 +70,12 @@ install:
 	ln -sf udsbox "$(DESTDIR)$(BINDIR)/uds-connect"
 	install -m 0644 man/udsbox.1 man/uds-serve.1 man/uds-connect.1 "$(DESTDIR)$(MAN1DIR)/"
 
-demo: arm
-	@sh test/demo.sh
+# make demo [TARGET=mips]: the seed's exchange with one target's binary under
+# its emulator (default arm, whatever TARGET means to install)
+DEMO_TARGET = $(if $(filter command line environment,$(origin TARGET)),$(TARGET),arm)
+demo:
+	@$(MAKE) --no-print-directory $(if $(filter host,$(DEMO_TARGET)),all,$(DEMO_TARGET))
+	@sh test/demo.sh $(DEMO_TARGET)
 
 # clean keeps build/toolchain (the musl builds); distclean removes it too.
 clean:
