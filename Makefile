@@ -1,16 +1,22 @@
 # Makefile: udsbox, one static multi-call binary per target in build/<target>/.
 # CC, CFLAGS and the rest are per target in toolchain/<target>.mk; CFLAGS and
 # LDFLAGS given here are added to them.
-TARGETS := host arm arm64 armel mipsel
+TARGETS := host arm arm64 armel mipsel mips riscv64
 SIZE_BUDGET := 24576
 SETUP := toolchain/setup
 
-.PHONY: install all arm arm64 armel mipsel test test-arm test-arm64 test-armel test-mipsel check demo size clean setup nomalloc
+.PHONY: install all arm arm64 armel mipsel mips riscv64 test test-arm test-arm64 test-armel test-mipsel \
+	test-mips test-riscv64 check demo size clean distclean setup nomalloc
 
 all: setup
 	@$(MAKE) --no-print-directory -f toolchain/build.mk TARGET=host
 
 arm arm64 armel mipsel: setup
+	@$(MAKE) --no-print-directory -f toolchain/build.mk TARGET=$@
+
+# Debian has no musl for these: toolchain/musl builds it once into build/toolchain/.
+mips riscv64: setup
+	@toolchain/musl $@
 	@$(MAKE) --no-print-directory -f toolchain/build.mk TARGET=$@
 
 setup:
@@ -30,6 +36,12 @@ test-armel: armel
 
 test-mipsel: mipsel
 	RUNNER=qemu-mipsel sh test/run.sh mipsel
+
+test-mips: mips
+	RUNNER=qemu-mips sh test/run.sh mips
+
+test-riscv64: riscv64
+	RUNNER=qemu-riscv64 sh test/run.sh riscv64
 
 # Every build, the static checks, and the suites on every target; ends with
 # one line that sums them all.
@@ -64,10 +76,18 @@ install:
 	ln -sf udsbox "$(DESTDIR)$(BINDIR)/uds-connect"
 	install -m 0644 man/udsbox.1 man/uds-serve.1 man/uds-connect.1 "$(DESTDIR)$(MAN1DIR)/"
 
-demo: arm
-	@sh test/demo.sh
+# make demo [TARGET=mips]: the seed's exchange with one target's binary under
+# its emulator (default arm, whatever TARGET means to install)
+DEMO_TARGET = $(if $(filter command line environment,$(origin TARGET)),$(TARGET),arm)
+demo:
+	@$(MAKE) --no-print-directory $(if $(filter host,$(DEMO_TARGET)),all,$(DEMO_TARGET))
+	@sh test/demo.sh $(DEMO_TARGET)
 
+# clean keeps build/toolchain (the musl builds); distclean removes it too.
 clean:
+	@[ ! -d build ] || find build -mindepth 1 -maxdepth 1 ! -name toolchain -exec rm -rf {} +
+
+distclean:
 	rm -rf build
 
 # Further rules (fuzzing, sanitizers, lint, benchmarks, man pages) live in

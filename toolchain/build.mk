@@ -35,7 +35,8 @@ $(OUT)/udsbox: $(OUT)/udsbox.full
 $(OUT)/udsbox.full: $(OBJS)
 	@echo "  LD    $@"; $(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJS)
 
-$(OUT)/obj/%.o: %.c core/core.h toolchain/$(TARGET).mk | $(OUT)/obj
+# a target with its own musl (toolchain/musl) rebuilds when that musl does
+$(OUT)/obj/%.o: %.c core/core.h toolchain/$(TARGET).mk $(if $(MUSL),build/toolchain/$(MUSL)/built) | $(OUT)/obj
 	@echo "  CC    $@"; $(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(OUT)/obj:

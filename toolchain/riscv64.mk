@@ -1,0 +1,7 @@
+# riscv64: RV64GC, lp64d, with the musl toolchain/musl builds (Debian has no
+# musl-dev:riscv64 in bookworm), run under qemu-riscv64
+CC := build/toolchain/riscv64/bin/riscv64-linux-musl-gcc
+STRIP := riscv64-linux-gnu-strip
+RUNNER := qemu-riscv64
+TARGET_CFLAGS :=
+MUSL := riscv64
