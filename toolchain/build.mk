@@ -24,7 +24,7 @@ $(OUT)/udsbox: $(OUT)/udsbox.full
 $(OUT)/udsbox.full: $(OBJS)
 	@echo "  LD    $@"; $(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJS)
 
-$(OUT)/obj/%.o: %.c core/core.h toolchain/$(TARGET).mk | $(OUT)/obj
+$(OUT)/obj/%.o: %.c core/core.h applets/uds_serve.h toolchain/$(TARGET).mk | $(OUT)/obj
 	@echo "  CC    $@"; $(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(OUT)/obj:
