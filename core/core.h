@@ -169,7 +169,8 @@ int ub_dbline(const char *line, size_t len, const char *key, int byid, unsigned 
 const char *ub_which(const char *name, char *buf);      /* buf: UB_PROGMAX bytes */
 int ub_execvp(char *const *argv, char *const *envp);
 
-/* applets */
+/* applets (main.c keeps the command line as given, for uds-serve's re-exec) */
+extern char **ub_argv;
 int uds_serve_main(int argc, char **argv);
 int uds_connect_main(int argc, char **argv);
 
