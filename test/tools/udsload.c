@@ -1,6 +1,6 @@
 /* udsload.c: a host-side load and fault client for udsbox's test suites.
  *
- * usage: udsload [-egs] [-p P] [-t SECS] MODE ADDRESS ARG
+ * usage: udsload [-egs] [-p P] [-d SECS] [-t SECS] MODE ADDRESS ARG
  *
  *   hold ADDRESS N       open N connections and keep them all open; then send a
  *                        distinct line on each and check every reply while all
@@ -35,6 +35,8 @@
  *   -e       the server echoes (default: it is the upper service, or a PROG
  *            that acts like it)
  *   -p P     churn: connections in flight at once (default 8, at most 512)
+ *   -d SECS  churn: spread the connections over SECS at least (a run that
+ *            lasts, on any CPU, while a test does something to the server)
  *   -g       hold: once all N are connected, print "connected N" and wait for
  *            EOF on stdin before sending
  *   -s       hold, seq, stall, kill-mid: seqpacket connections, not stream
@@ -381,8 +383,11 @@ static short flow_events(const struct flow *f)
 	return (short)((f->sent < f->len ? POLLOUT : 0) | (f->slow ? 0 : POLLIN));
 }
 
+static unsigned long spread;   /* -d, in ms */
+
 static int churn(unsigned long n, unsigned long par)
 {
+	long long t0 = now_ms();
 	static struct flow fl[512];
 	static struct pollfd pf[512];
 	unsigned long next = 0, done = 0, refused = 0, wrong = 0, big = 0;
@@ -394,7 +399,7 @@ static int churn(unsigned long n, unsigned long par)
 		fl[k].fd = -1;
 	while (done < n) {
 		for (unsigned long k = 0; k < par; k++) {
-			if (fl[k].fd < 0 && next < n) {
+			if (fl[k].fd < 0 && next < n && now_ms() - t0 >= (long long)(spread * next / n)) {
 				big += req_len(next) > 100000;
 				bytes += req_len(next);
 				flow_start(&fl[k], next, req_len(next), &refused);
@@ -642,10 +647,11 @@ int main(int argc, char **argv)
 {
 	unsigned long limit = 30, arg, par = 8;
 	int gate = 0, opt;
-	while ((opt = getopt(argc, argv, "+egsp:t:")) != -1)
+	while ((opt = getopt(argc, argv, "+d:egsp:t:")) != -1)
 		switch (opt) {
 		case 'e': echo = 1; break;
 		case 'p': par = number(optarg); break;
+		case 'd': spread = number(optarg) * 1000; break;
 		case 'g': gate = 1; break;
 		case 's': socktype = SOCK_SEQPACKET; break;
 		case 't': limit = number(optarg); break;
@@ -674,6 +680,6 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "park"))
 		return park(arg);
 usage:
-	fprintf(stderr, "usage: udsload [-egs] [-p P] [-t SECS] hold|seq|stall|kill-mid|dgram|churn|park ADDRESS ARG\n");
+	fprintf(stderr, "usage: udsload [-egs] [-p P] [-d SECS] [-t SECS] hold|seq|stall|kill-mid|dgram|churn|park ADDRESS ARG\n");
 	return USAGE;
 }
