@@ -10,7 +10,8 @@ CFLAGS ?=
 LDFLAGS ?=
 ALL_CFLAGS := -std=gnu11 $(OPT) -Wall -Wextra -Werror -D_GNU_SOURCE \
 	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
-	-fno-unwind-tables -fno-jump-tables -fno-tree-loop-distribute-patterns -fno-pie -fno-ident -DUB_OWN_MEM $(TARGET_CFLAGS) $(CFLAGS)
+	-fno-unwind-tables -fno-jump-tables -fno-tree-loop-distribute-patterns -fno-pie -fno-ident -DUB_OWN_MEM \
+	-flto -ffat-lto-objects $(TARGET_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS := -static -no-pie -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,norelro \
 	-Wl,-z,noseparate-code -Wl,-z,max-page-size=4096 -Wl,-z,common-page-size=16 $(LDFLAGS)
 
