@@ -332,7 +332,7 @@ int uds_serve_main(int argc, char **argv)
 	S.maxuid = maxuid ? (unsigned)maxuid : S.maxconn;
 	S.needcred = S.nrules || S.maxuid < S.maxconn || ub_verbosity > 1 || S.prog;
 	/* the binary to execute again on SIGUSR2 (uds_serve_upgrade.c) */
-	S.exe = ub_strchr(ub_argv[0], '/') ? ub_argv[0] : ub_which(ub_argv[0], exe);
+	S.exe = ub_which(ub_argv[0], exe);
 
 	act = activated();
 	up = act && upgraded();

@@ -45,7 +45,7 @@ struct serve {
 	char **prog;
 	const char *progpath;     /* PROG found in PATH once, at start */
 	const char *pidfile;
-	const char *exe;          /* our binary, found in PATH once at start (argv[0] had no slash) */
+	const char *exe;          /* our binary: argv[0] with a slash, else found in PATH at start, or "" */
 	struct { char isgid; unsigned id; } rules[UB_MAXRULES];
 };
 extern struct serve S;
@@ -88,7 +88,6 @@ void serve_print(unsigned i, unsigned ev);
 void upgrade(void);
 int upgraded(void);
 void adopt(void);
-void reap(void);
 
 /* uds_serve_prog.c: a program per connection */
 void spawn(int fd, const struct ucred *cr, const struct sockaddr_un *sa, socklen_t salen, unsigned n);

@@ -180,7 +180,7 @@ static void do_accept(void)
 	}
 }
 
-void reap(void)
+static void reap(void)
 {
 	int st;
 	pid_t pid;

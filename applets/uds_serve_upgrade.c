@@ -16,8 +16,6 @@
 #define POOLSIZE (UB_PENDSLOTS * UB_PENDSIZE)
 _Static_assert(sizeof conns <= UB_IOBUF, "the table is read back into SCRATCH");
 
-static char lpid[24] = "LISTEN_PID=", var[32] = UPGRADE_VAR "=";
-
 /* Called between events, never from inside one (print_out reads signals
    while a line is half written). If the exec fails, all is as it was: fd 3
    is put back, the mask was never changed, spawn resets the environment.
@@ -26,15 +24,17 @@ static char lpid[24] = "LISTEN_PID=", var[32] = UPGRADE_VAR "=";
    of another layout. */
 void upgrade(void)
 {
-	int m = -1, t, e;
+	char n[24], *lpid = (char *)SCRATCH, *var = lpid + 32;
+	int m, t;
 	S.upgrade = 0;
-	errno = ENOENT;   /* no path: not found in PATH at start */
-	if (!S.exe || (m = (int)syscall(SYS_memfd_create, "uds-serve", 0)) < 0
+	if ((m = (int)syscall(SYS_memfd_create, "uds-serve", 0)) < 0
 	    || ub_writeall(m, &S.sock, 2 * sizeof S.sock) < 0 || ub_writeall(m, conns, sizeof conns) < 0
 	    || ub_writeall(m, POOL, POOLSIZE) < 0 || syscall(SYS_lseek, m, 0L, SEEK_SET) < 0)
 		goto out;
-	ub_fmtu(lpid + 11, (unsigned long)S.mainpid);
-	ub_fmtu(var + sizeof UPGRADE_VAR, (unsigned long)m);
+	ub_fmtu(n, (unsigned long)S.mainpid);
+	ub_kv(lpid, 32, "LISTEN_PID=", n);
+	ub_fmtu(n, (unsigned long)m);
+	ub_kv(var, 32, UPGRADE_VAR "=", n);
 	ub_env_reset();
 	ub_env_set(lpid);
 	ub_env_set("LISTEN_FDS=1");
@@ -46,12 +46,10 @@ void upgrade(void)
 	dup2(S.lfd, 3);
 	ub_fcntl(3, F_SETFD, 0);
 	execve(S.exe, ub_argv, ub_env_get());
-	e = errno;
-	syscall(SYS_dup3, t, 3, O_CLOEXEC);
+	syscall(SYS_dup3, t, 3, O_CLOEXEC);   /* these keep errno: they do not fail */
 	close(t);
-	errno = e;
 out:
-	ub_warnsys("unable to re-exec ", S.exe ? S.exe : ub_argv[0], (char *)0);
+	ub_warnsys("unable to re-exec ", *S.exe ? S.exe : ub_argv[0], (char *)0);
 	close(m);
 }
 
@@ -77,6 +75,7 @@ int upgraded(void)
 	char c;
 	if (!v || ub_ulong(v, &fd))
 		return 0;
+	/* all of it and no more, or it is not of our layout */
 	table = read((int)fd, was, sizeof was) == sizeof was
 		&& read((int)fd, SCRATCH, sizeof conns) == sizeof conns
 		&& read((int)fd, POOL, POOLSIZE) == POOLSIZE && !read((int)fd, &c, 1);
@@ -90,8 +89,9 @@ int upgraded(void)
 }
 
 /* Once the loop is set up: the connections and children as they were (the
-   clock of their idle times is the system's, the same), then the children
-   that ended meanwhile reaped. */
+   clock of their idle times is the system's, the same). A child that ended
+   meanwhile is reaped by the loop: its SIGCHLD waits, blocked, across the
+   exec, as every signal of the loop's set does. */
 void adopt(void)
 {
 	const struct conn *was = (const struct conn *)SCRATCH;
@@ -111,5 +111,4 @@ void adopt(void)
 		          ? EPOLLOUT : EPOLLIN | EPOLLRDHUP, i) < 0)
 			conn_free(i);
 	}
-	reap();
 }
