@@ -32,8 +32,9 @@
 #define UB_EXIT_SYS      111
 #define UB_EXIT_NOAPPLET 127
 
-/* The one scratch area every applet shares: only one applet runs a process. */
-extern unsigned char ub_scratch[2 * UB_IOBUF + UB_PENDSLOTS * UB_PENDSIZE];
+/* The one scratch area every applet shares: only one applet runs a process.
+   Aligned for any type: uds-serve reads its connection table back into it. */
+extern unsigned char ub_scratch[2 * UB_IOBUF + UB_PENDSLOTS * UB_PENDSIZE] __attribute__((aligned(16)));
 
 /* msg.c: one-line messages, one write(2) each. */
 extern const char *ub_prog;

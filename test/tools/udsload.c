@@ -19,7 +19,8 @@
  *                        reads nothing until the server stops taking it, so that
  *                        its reply parks in the server), half-closing, and
  *                        checking its reply byte for byte up to EOF; a refused
- *                        connect is counted (and tried again); a reset is wrong
+ *                        connect is counted and tried again (at the 1000th,
+ *                        udsload gives up); a reset is wrong
  *   park ADDRESS BYTES   send BYTES without reading until the server stops
  *                        taking them, print "parked N", wait for EOF on stdin,
  *                        then send the rest, half-close, and check the whole
@@ -310,6 +311,8 @@ static int dial_nb(unsigned long *refused)
 			die(SYS, "connect");
 		if (++*refused <= 3)
 			fprintf(stderr, "udsload: connect refused: %s\n", strerror(errno));
+		if (*refused >= 1000)   /* no server any more: no use waiting for the time limit */
+			die(BAD, "refused 1000 times");
 		poll(NULL, 0, 5);
 	}
 }
