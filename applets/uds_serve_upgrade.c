@@ -40,9 +40,12 @@ void upgrade(void)
 	ub_env_set("LISTEN_FDS=1");
 	ub_env_set(var);
 	ub_info("re-exec ", S.exe, (char *)0);
-	/* what is at 3 (never a client: see uds_serve.c) waits aside */
-	if ((t = ub_fcntl(3, F_DUPFD_CLOEXEC, 4)) < 0)
+	/* what is at 3 (never a client: see uds_serve.c) waits aside; by dup,
+	   not F_DUPFD: qemu-user carries what it knows of a signalfd (how to
+	   translate its signal numbers) through dup and dup3 only */
+	if ((t = dup(3)) < 0)
 		goto out;
+	ub_fcntl(t, F_SETFD, FD_CLOEXEC);
 	dup2(S.lfd, 3);
 	ub_fcntl(3, F_SETFD, 0);
 	execve(S.exe, ub_argv, ub_env_get());
