@@ -136,9 +136,12 @@ static int box(int argc, char **argv)
 	return -1;
 }
 
+char **ub_argv;
+
 int main(int argc, char **argv)
 {
 	const char *name = argc ? base(argv[0]) : "udsbox";
+	ub_argv = argv;
 	ub_stdfds();
 	if (!strcmp(name, "udsbox")) {
 		int r = box(argc, argv);

@@ -83,9 +83,10 @@ static void addsig(sigset_t *s, int sig)
 }
 
 /* Children start with default dispositions: reset what we inherited once,
-   here (never ignore: an ignored signal would pass on to PROG). HUP, CHLD
-   and PIPE wait, blocked, for the loop; TERM, INT and QUIT end a start-up
-   at once, and are blocked too when the loop begins. */
+   here (never ignore: an ignored signal would pass on to PROG). HUP, CHLD,
+   PIPE and USR2 (whose default would end us) wait, blocked, for the loop;
+   TERM, INT and QUIT end a start-up at once, and are blocked too when the
+   loop begins. */
 static void setup_signals(void)
 {
 	sigset_t wait;
@@ -96,6 +97,7 @@ static void setup_signals(void)
 	addsig(&wait, SIGHUP);
 	addsig(&wait, SIGCHLD);
 	addsig(&wait, SIGPIPE);
+	addsig(&wait, SIGUSR2);
 	if (ub_sigmask(SIG_SETMASK, &wait) < 0)
 		ub_diesys(UB_EXIT_SYS, "unable to block signals", (char *)0);
 	sigs = wait;
@@ -292,10 +294,12 @@ int uds_serve_main(int argc, char **argv)
 	gid_t ogid = UB_NOID, gid = UB_NOID, ugid = UB_NOID;
 	const char *user = 0;
 	unsigned long mode = 0600, backlog = UB_DEFBACKLOG, notify = 0, maxuid = 0;
-	int opt, ready1 = 0, bg = -1, daemonize = 0, act;
+	int opt, ready1 = 0, bg = -1, daemonize = 0, act, up;
+	/* what neither PROG nor a new image of ours (upgrade.c) inherits */
 	static const char *const drop[] = { "PROTO", "IPCREMOTEEUID", "IPCREMOTEEGID",
 		"IPCREMOTEPID", "IPCREMOTEPATH", "IPCLOCALPATH", "IPCCONNNUM",
-		"LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "NOTIFY_SOCKET", 0 };
+		"LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "NOTIFY_SOCKET", UPGRADE_VAR, 0 };
+	static char exe[UB_PROGMAX];
 
 	S.type = SOCK_STREAM;
 	S.maxconn = UB_DEFCONN;
@@ -345,13 +349,25 @@ int uds_serve_main(int argc, char **argv)
 		ub_die(UB_EXIT_USAGE, "a PROG needs a connected type, not dgram", (char *)0);
 	if (uid != UB_NOID && gid == UB_NOID && (gid = ugid) == UB_NOID)
 		ub_die(UB_EXIT_USAGE, "user ", user, " has no group: give -g", (char *)0);
-	if (notify && ub_fcntl((int)notify - 1, F_GETFD, 0) < 0)
-		ub_diesys(UB_EXIT_USAGE, "unable to use notification fd", (char *)0);
 	S.maxuid = maxuid ? (unsigned)maxuid : S.maxconn;
 	S.needcred = S.nrules || S.maxuid < S.maxconn || ub_verbosity > 1 || S.prog;
+	/* the binary to execute again on SIGUSR2 (uds_serve_upgrade.c) */
+	S.exe = ub_which(ub_argv[0], exe);
 
-	cloexec_all();
 	act = activated();
+	up = act && upgraded();
+	if (up) {
+		/* the old image did all that: readiness, the background, the
+		   pidfile, the drop of privileges; and what it passed on is all
+		   known, none of it close-on-exec but the clients */
+		daemonize = ready1 = 0;
+		notify = 0;
+		uid = gid = UB_NOID;
+		S.pidfile = 0;
+	} else
+		cloexec_all();
+	if (notify && ub_fcntl((int)notify - 1, F_GETFD, 0) < 0)
+		ub_diesys(UB_EXIT_USAGE, "unable to use notification fd", (char *)0);
 	if (daemonize)
 		bg = background();
 	S.mainpid = getpid();
@@ -386,9 +402,11 @@ int uds_serve_main(int argc, char **argv)
 		ub_diesys(UB_EXIT_SYS, "unable to drop privileges", (char *)0);
 
 	loop_init();
+	if (up)
+		adopt();
+	ub_env_init(drop);   /* PROG's, and a new image's */
 	if (S.prog) {
 		ub_kv(e_lpath, sizeof e_lpath, "IPCLOCALPATH=", S.addr.text);
-		ub_env_init(drop);
 		static char found[UB_PROGMAX];   /* PROG looked up once, not per connection */
 		S.progpath = ub_which(S.prog[0], found);
 	}
@@ -397,8 +415,10 @@ int uds_serve_main(int argc, char **argv)
 	if (ready1 && ub_writeall(1, "\n", 1) < 0)
 		ub_diesys(UB_EXIT_SYS, "unable to notify readiness", (char *)0);
 	if (notify) {
+		/* closed by a copy of the listening socket over it: fd 3 (-n 3)
+		   is never free for a client, whom upgrade() could not hand over */
 		ub_writeall((int)notify - 1, "\n", 1);
-		close((int)notify - 1);
+		syscall(SYS_dup3, S.lfd, (int)notify - 1, O_CLOEXEC);
 	}
 	if (bg >= 0) {
 		int nul = ub_open("/dev/null", O_RDWR);

@@ -38,6 +38,7 @@ struct serve {
 	int exec;                 /* -x: the exec service */
 	int needcred;             /* does anything use the client's credentials? */
 	int starved;              /* accept failed for want of resources; warned */
+	int upgrade;              /* SIGUSR2 came: re-exec between events */
 	unsigned maxconn, maxuid;
 	unsigned long idle;
 	unsigned long long paused, nextidle;
@@ -45,6 +46,7 @@ struct serve {
 	char **prog;
 	const char *progpath;     /* PROG found in PATH once, at start */
 	const char *pidfile;
+	const char *exe;          /* our binary: argv[0] with a slash, else found in PATH at start, or "" */
 	struct { char isgid; unsigned id; } rules[UB_MAXRULES];
 };
 extern struct serve S;
@@ -81,6 +83,12 @@ ssize_t consume(int fd, size_t n);
 void print_out(const unsigned char *buf, size_t n);
 void print_msg(unsigned char *buf, size_t n);
 void serve_print(unsigned i, unsigned ev);
+
+/* uds_serve_upgrade.c: SIGUSR2, the same binary again in this process */
+#define UPGRADE_VAR "UDS_SERVE_STATE"
+void upgrade(void);
+int upgraded(void);
+void adopt(void);
 
 /* uds_serve_prog.c: a program per connection */
 void spawn(int fd, const struct ucred *cr, const struct sockaddr_un *sa, socklen_t salen, unsigned n);

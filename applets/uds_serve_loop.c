@@ -132,7 +132,9 @@ static void do_accept(void)
 			listening(0);
 			return;
 		}
-		fd = ub_accept(S.lfd, &sa, &salen, SOCK_CLOEXEC | (S.prog ? 0 : SOCK_NONBLOCK));
+		/* a built-in client's descriptor passes to the new image of an
+		   upgrade; no PROG runs beside it */
+		fd = ub_accept(S.lfd, &sa, &salen, S.prog ? SOCK_CLOEXEC : SOCK_NONBLOCK);
 		if (fd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
@@ -208,6 +210,9 @@ void signals(void)
 			break;
 		case SIGHUP:
 			killchildren();
+			break;
+		case SIGUSR2:
+			S.upgrade = 1;   /* between events: see upgrade() */
 			break;
 		case SIGQUIT:
 			killchildren();
@@ -293,5 +298,7 @@ void serve_loop(const sigset_t *sigs)
 		if (S.idle)
 			idle_check();
 		resume();
+		if (S.upgrade)
+			upgrade();
 	}
 }

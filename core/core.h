@@ -32,8 +32,9 @@
 #define UB_EXIT_SYS      111
 #define UB_EXIT_NOAPPLET 127
 
-/* The one scratch area every applet shares: only one applet runs a process. */
-extern unsigned char ub_scratch[2 * UB_IOBUF + UB_PENDSLOTS * UB_PENDSIZE];
+/* The one scratch area every applet shares: only one applet runs a process.
+   Aligned for any type: uds-serve reads its connection table back into it. */
+extern unsigned char ub_scratch[2 * UB_IOBUF + UB_PENDSLOTS * UB_PENDSIZE] __attribute__((aligned(16)));
 
 /* msg.c: one-line messages, one write(2) each. */
 extern const char *ub_prog;
@@ -190,7 +191,8 @@ int ub_sudo_parse(const unsigned char *p, size_t n, struct ub_sudoreq *r);
 ssize_t ub_sudo_recv(int fd, unsigned char *buf, size_t cap, int fds[3], int ms);
 int ub_sudo_send(int fd, char *const *argv, char *const *envp);
 
-/* applets */
+/* applets (main.c keeps the command line as given, for uds-serve's re-exec) */
+extern char **ub_argv;
 int uds_serve_main(int argc, char **argv);
 int uds_connect_main(int argc, char **argv);
 

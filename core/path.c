@@ -32,17 +32,18 @@ static const char *pathvar(void)
 	return p ? p : "/usr/local/bin:/bin:/usr/bin";
 }
 
-/* Where name is found now, as an executable file, into buf; 0 if nowhere
-   (or if name has a slash: it is then used as it is). */
+/* Where name is found now, as an executable file, into buf; "" if nowhere
+   (an exec of it fails: never the current directory), name itself if it
+   has a slash. */
 const char *ub_which(const char *name, char *buf)
 {
 	const char *p = pathvar();
 	if (ub_strchr(name, '/'))
-		return 0;
+		return name;
 	while (next(&p, name, buf))
 		if (!access(buf, X_OK))
 			return buf;
-	return 0;
+	return "";
 }
 
 /* execvpe(3) in a buffer on the stack: returns only on failure, with

@@ -152,6 +152,18 @@ gate() {
 }
 open_gate() { : >"$TMP/gate.$1"; }
 
+# opened NAME: block until open_gate NAME (or 2 minutes, or gate.all, which a
+# suite's tearDown makes): a tool's stdin that stays open and silent until
+# then. Open the gate before you wait for such a pipeline: dash's wait PID
+# waits for the whole pipeline.
+opened() {
+	_o=1200
+	while [ ! -e "$TMP/gate.$1" ] && [ ! -e "$TMP/gate.all" ] && [ -d "$TMP" ] && [ $_o -gt 0 ]; do
+		sleep 0.1
+		_o=$((_o - 1))
+	done
+}
+
 # has_line FILE PATTERN: FILE has a line matching the extended regex PATTERN.
 has_line() { grep -Eq -- "$2" "$1" 2>/dev/null; }
 

@@ -21,7 +21,8 @@ CFLAGS ?=
 LDFLAGS ?=
 ALL_CFLAGS := -std=gnu11 $(OPT) -flto -Wall -Wextra -Werror -D_GNU_SOURCE \
 	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
-	-fno-unwind-tables -fno-jump-tables -fno-tree-loop-distribute-patterns -fno-pie -fno-ident -DUB_OWN_MEM $(HELP_CFLAGS) $(TARGET_CFLAGS) $(CFLAGS)
+	-fno-unwind-tables -fno-jump-tables -fno-tree-loop-distribute-patterns -fno-pie -fno-ident -DUB_OWN_MEM $(HELP_CFLAGS) \
+	-ffat-lto-objects $(TARGET_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS := -flto -static -no-pie -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,norelro \
 	-Wl,-z,noseparate-code -Wl,-z,max-page-size=4096 -Wl,-z,common-page-size=16 $(LDFLAGS)
 
@@ -36,7 +37,7 @@ $(OUT)/udsbox.full: $(OBJS)
 	@echo "  LD    $@"; $(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJS)
 
 # a target with its own musl (toolchain/musl) rebuilds when that musl does
-$(OUT)/obj/%.o: %.c core/core.h toolchain/$(TARGET).mk $(if $(MUSL),build/toolchain/$(MUSL)/built) | $(OUT)/obj
+$(OUT)/obj/%.o: %.c core/core.h applets/uds_serve.h toolchain/$(TARGET).mk $(if $(MUSL),build/toolchain/$(MUSL)/built) | $(OUT)/obj
 	@echo "  CC    $@"; $(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(OUT)/obj:

@@ -1,6 +1,6 @@
 /* udsload.c: a host-side load and fault client for udsbox's test suites.
  *
- * usage: udsload [-egs] [-t SECS] MODE ADDRESS ARG
+ * usage: udsload [-egs] [-p P] [-d SECS] [-t SECS] MODE ADDRESS ARG
  *
  *   hold ADDRESS N       open N connections and keep them all open; then send a
  *                        distinct line on each and check every reply while all
@@ -14,6 +14,17 @@
  *                        until EOF on stdin
  *   kill-mid ADDRESS BYTES  send half of BYTES while reading the replies, then
  *                        _exit at once: data in flight both ways, replies unread
+ *   churn ADDRESS N      N connections, -p at a time, each sending a request of
+ *                        its own size and bytes (every 199th is 400 KB, and
+ *                        reads nothing until the server stops taking it, so that
+ *                        its reply parks in the server), half-closing, and
+ *                        checking its reply byte for byte up to EOF; a refused
+ *                        connect is counted and tried again (at the 1000th,
+ *                        udsload gives up); a reset is wrong
+ *   park ADDRESS BYTES   send BYTES without reading until the server stops
+ *                        taking them, print "parked N", wait for EOF on stdin,
+ *                        then send the rest, half-close, and check the whole
+ *                        reply byte for byte
  *   dgram ADDRESS N      N datagrams of varied sizes (0 to 70000 bytes) from an
  *                        autobound socket, as fast as the kernel takes them,
  *                        checking every reply that comes back; then datagrams
@@ -24,6 +35,9 @@
  * options:
  *   -e       the server echoes (default: it is the upper service, or a PROG
  *            that acts like it)
+ *   -p P     churn: connections in flight at once (default 8, at most 512)
+ *   -d SECS  churn: spread the connections over SECS at least (a run that
+ *            lasts, on any CPU, while a test does something to the server)
  *   -g       hold: once all N are connected, print "connected N" and wait for
  *            EOF on stdin before sending
  *   -s       hold, seq, stall, kill-mid: seqpacket connections, not stream
@@ -254,6 +268,198 @@ static int seq(unsigned long n)
 	return OK;
 }
 
+/* Byte j of request i, and what the server answers to it. */
+static char req(unsigned long i, size_t j)
+{
+	return "abcdefghijklmnopqrstuvwxyz0123456789\n"[(i * 7 + j) % 37];
+}
+
+static char rep(unsigned long i, size_t j)
+{
+	char c = req(i, j);
+	return !echo && c >= 'a' && c <= 'z' ? (char)(c - 32) : c;
+}
+
+static size_t req_len(unsigned long i)
+{
+	return i % 199 == 198 ? 400000 : 1 + (i * 131) % 3000;
+}
+
+/* One connection of churn or park: sends req(id, ...) and checks the reply
+   as it comes. slow: read nothing until a send has found the server full
+   for 20 ms. */
+struct flow {
+	int fd, slow;
+	unsigned long id;
+	size_t len, sent, rcvd;
+	long long full;   /* when a send was first refused (slow), or 0 */
+};
+
+static int dial_nb(unsigned long *refused)
+{
+	int fd = socket(AF_UNIX, socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		die(SYS, "socket");
+	for (;;) {
+		if (!connect(fd, (struct sockaddr *)&addr, addrlen))
+			return fd;
+		if (errno == EAGAIN || errno == EINTR) {   /* backlog full: wait, never refused */
+			poll(NULL, 0, 1);
+			continue;
+		}
+		if (errno != ECONNREFUSED && errno != ENOENT)
+			die(SYS, "connect");
+		if (++*refused <= 3)
+			fprintf(stderr, "udsload: connect refused: %s\n", strerror(errno));
+		if (*refused >= 1000)   /* no server any more: no use waiting for the time limit */
+			die(BAD, "refused 1000 times");
+		poll(NULL, 0, 5);
+	}
+}
+
+static void flow_start(struct flow *f, unsigned long id, size_t len, unsigned long *refused)
+{
+	*f = (struct flow){ .fd = dial_nb(refused), .id = id, .len = len, .slow = len > 100000 };
+}
+
+/* One step; returns 1 when done (*bad set if the reply was wrong). */
+static int flow_step(struct flow *f, short revents, int *bad)
+{
+	static char buf[CHUNK];
+	/* tried whatever poll says: a UNIX socket reports POLLOUT only below a
+	   quarter of its buffer */
+	if (f->sent < f->len) {
+		size_t n = f->len - f->sent < sizeof buf ? f->len - f->sent : sizeof buf;
+		ssize_t w;
+		for (size_t j = 0; j < n; j++)
+			buf[j] = req(f->id, f->sent + j);
+		w = send(f->fd, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (w > 0) {
+			f->sent += (size_t)w;
+			if (f->sent == f->len && shutdown(f->fd, SHUT_WR) < 0)
+				goto broken;
+		} else if (errno == EAGAIN) {
+			if (f->slow && !f->full)
+				f->full = now_ms();
+		} else if (errno != EINTR)
+			goto broken;
+	}
+	if (f->slow && (!f->full || now_ms() - f->full < 20) && f->sent < f->len)
+		return 0;
+	f->slow = 0;
+	if (revents & (POLLIN | POLLHUP | POLLERR)) {
+		ssize_t r = recv(f->fd, buf, sizeof buf, MSG_DONTWAIT);
+		if (r < 0 && (errno == EAGAIN || errno == EINTR))
+			return 0;
+		if (r < 0)
+			goto broken;
+		for (ssize_t j = 0; j < r; j++)
+			if (f->rcvd + (size_t)j >= f->len || buf[j] != rep(f->id, f->rcvd + (size_t)j)) {
+				fprintf(stderr, "udsload: connection %lu: wrong byte at %zu of %zu\n",
+				        f->id, f->rcvd + (size_t)j, f->len);
+				*bad = 1;
+				close(f->fd);
+				return 1;
+			}
+		f->rcvd += (size_t)r;
+		if (!r) {
+			if (f->rcvd != f->len) {
+				fprintf(stderr, "udsload: connection %lu: %zu of %zu bytes, then EOF\n",
+				        f->id, f->rcvd, f->len);
+				*bad = 1;
+			}
+			close(f->fd);
+			return 1;
+		}
+	}
+	return 0;
+broken:
+	fprintf(stderr, "udsload: connection %lu: %s after %zu sent, %zu received\n",
+	        f->id, strerror(errno), f->sent, f->rcvd);
+	*bad = 1;
+	close(f->fd);
+	return 1;
+}
+
+static short flow_events(const struct flow *f)
+{
+	return (short)((f->sent < f->len ? POLLOUT : 0) | (f->slow ? 0 : POLLIN));
+}
+
+static unsigned long spread;   /* -d, in ms */
+
+static int churn(unsigned long n, unsigned long par)
+{
+	long long t0 = now_ms();
+	static struct flow fl[512];
+	static struct pollfd pf[512];
+	unsigned long next = 0, done = 0, refused = 0, wrong = 0, big = 0;
+	unsigned long long bytes = 0;
+	if (par < 1 || par > 512)
+		die(USAGE, "P out of range");
+	need_fds(par);
+	for (unsigned long k = 0; k < par; k++)
+		fl[k].fd = -1;
+	while (done < n) {
+		for (unsigned long k = 0; k < par; k++) {
+			if (fl[k].fd < 0 && next < n && now_ms() - t0 >= (long long)(spread * next / n)) {
+				big += req_len(next) > 100000;
+				bytes += req_len(next);
+				flow_start(&fl[k], next, req_len(next), &refused);
+				next++;
+			}
+			pf[k] = (struct pollfd){ .fd = fl[k].fd, .events = fl[k].fd < 0 ? 0 : flow_events(&fl[k]) };
+		}
+		if (poll(pf, par, 10) < 0 && errno != EINTR)
+			die(SYS, "poll");
+		for (unsigned long k = 0; k < par; k++) {
+			int bad = 0;
+			if (fl[k].fd < 0 || !flow_step(&fl[k], pf[k].revents, &bad))
+				continue;
+			fl[k].fd = -1;
+			done++;
+			wrong += bad;
+		}
+	}
+	printf("churn: %lu connections (%lu of 400 KB, %llu bytes), %lu refused, %lu wrong\n",
+	       n, big, bytes, refused, wrong);
+	return refused || wrong ? BAD : OK;
+}
+
+static int park(unsigned long bytes)
+{
+	struct flow f;
+	struct pollfd pf;
+	unsigned long refused = 0;
+	int bad = 0;
+	long long last;
+	flow_start(&f, 1, bytes, &refused);
+	f.slow = 0;
+	/* push, never reading, until nothing moves for 500 ms */
+	for (last = now_ms(); now_ms() - last < 500 && f.sent < f.len;) {
+		size_t was = f.sent;
+		pf = (struct pollfd){ .fd = f.fd, .events = POLLOUT };
+		poll(&pf, 1, 50);
+		flow_step(&f, POLLOUT, &bad);
+		if (f.sent != was)
+			last = now_ms();
+		if (bad)
+			return BAD;
+	}
+	printf("parked %zu\n", f.sent);
+	fflush(stdout);
+	wait_stdin_eof();
+	for (;;) {
+		pf = (struct pollfd){ .fd = f.fd, .events = flow_events(&f) };
+		if (poll(&pf, 1, -1) < 0 && errno != EINTR)
+			die(SYS, "poll");
+		if (flow_step(&f, pf.revents, &bad))
+			break;
+	}
+	printf("park: %zu of %zu bytes answered%s\n", f.rcvd, f.len, bad ? ", wrong" : "");
+	return bad || refused ? BAD : OK;
+}
+
 static char chunk[CHUNK];
 
 static int stall(unsigned long k)
@@ -442,11 +648,13 @@ static int dgram(unsigned long n)
 
 int main(int argc, char **argv)
 {
-	unsigned long limit = 30, arg;
+	unsigned long limit = 30, arg, par = 8;
 	int gate = 0, opt;
-	while ((opt = getopt(argc, argv, "+egst:")) != -1)
+	while ((opt = getopt(argc, argv, "+d:egsp:t:")) != -1)
 		switch (opt) {
 		case 'e': echo = 1; break;
+		case 'p': par = number(optarg); break;
+		case 'd': spread = number(optarg) * 1000; break;
 		case 'g': gate = 1; break;
 		case 's': socktype = SOCK_SEQPACKET; break;
 		case 't': limit = number(optarg); break;
@@ -470,7 +678,11 @@ int main(int argc, char **argv)
 		return kill_mid(arg);
 	if (!strcmp(mode, "dgram"))
 		return dgram(arg);
+	if (!strcmp(mode, "churn"))
+		return churn(arg, par);
+	if (!strcmp(mode, "park"))
+		return park(arg);
 usage:
-	fprintf(stderr, "usage: udsload [-egs] [-t SECS] hold|seq|stall|kill-mid|dgram ADDRESS ARG\n");
+	fprintf(stderr, "usage: udsload [-egs] [-p P] [-d SECS] [-t SECS] hold|seq|stall|kill-mid|dgram|churn|park ADDRESS ARG\n");
 	return USAGE;
 }
