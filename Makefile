@@ -2,7 +2,11 @@
 # CC, CFLAGS and the rest are per target in toolchain/<target>.mk; CFLAGS and
 # LDFLAGS given here are added to them.
 TARGETS := host arm arm64 armel mipsel mips riscv64
-SIZE_BUDGET := 24576
+# ARMv7 size budgets (bytes): the default build, and `make HELP=short`. Raised
+# from 24576 for the exec service, the full --help and the live upgrade: see
+# README "Size" for what each costs.
+SIZE_BUDGET := 28672
+SHORT_BUDGET := 27648
 SETUP := toolchain/setup
 
 .PHONY: install all arm arm64 armel mipsel mips riscv64 test test-arm test-arm64 test-armel test-mipsel \
@@ -46,7 +50,7 @@ test-riscv64: riscv64
 # Every build, the static checks, and the suites on every target; ends with
 # one line that sums them all.
 check: setup
-	@sh test/check.sh $(TARGETS)
+	@SIZE_BUDGET=$(SIZE_BUDGET) SHORT_BUDGET=$(SHORT_BUDGET) sh test/check.sh $(TARGETS)
 
 nomalloc:
 	@sh test/nomalloc.sh $(TARGETS)
@@ -57,7 +61,7 @@ HELP ?= full
 BUILDS := $(if $(filter short,$(HELP)),$(addsuffix -short,$(TARGETS)),$(TARGETS))
 
 size:
-	@sh test/size.sh $(SIZE_BUDGET) $(BUILDS)
+	@sh test/size.sh $(SIZE_BUDGET) $(SHORT_BUDGET) $(BUILDS)
 
 # make install [TARGET=arm] [DESTDIR=...] [PREFIX=/usr/local]: the binary, its
 # applet links (relative, so the tree can move into an image) and the man pages.

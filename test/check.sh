@@ -20,12 +20,12 @@ for t in "$@"; do
 done
 sh test/nomalloc.sh $built
 result "no allocator or stdio" $?
-sh test/size.sh 24576 $built
+sh test/size.sh "${SIZE_BUDGET:?}" "${SHORT_BUDGET:?}" $built
 result "size budget" $?
 # make HELP=short, for images that count every byte: the ARMv7 build (in
-# build/arm-short) against the same budget; its smoke suite runs below
+# build/arm-short) against its own budget; its smoke suite runs below
 case " $built " in *" arm "*)
-	make --no-print-directory arm HELP=short >/dev/null && sh test/size.sh 24576 arm-short
+	make --no-print-directory arm HELP=short >/dev/null && sh test/size.sh "$SIZE_BUDGET" "$SHORT_BUDGET" arm-short
 	result "HELP=short: ARMv7 build within the size budget" $?
 esac
 make --no-print-directory manlint
