@@ -13,7 +13,7 @@
 #include <sys/syscall.h>
 #include "uds_serve.h"
 
-#define POOLSIZE (UB_PENDSLOTS * UB_PENDSIZE)
+#define POOLSIZE ((size_t)UB_PENDSLOTS * UB_PENDSIZE)
 _Static_assert(sizeof conns <= UB_IOBUF, "the table is read back into SCRATCH");
 
 /* Called between events, never from inside one (print_out reads signals
