@@ -34,8 +34,7 @@ static void unbind(void)
 static void onsig(int sig)
 {
 	unbind();
-	kill(getpid(), sig);   /* the default again, and not blocked: the end */
-	_exit(128 + sig);      /* the init of a pid namespace ignores its own kill */
+	ub_sigdie(sig);
 }
 
 static void __attribute__((noreturn)) finish(int code, const char *how)

@@ -28,9 +28,7 @@ int renameat(int, const char *, int, const char *);   /* from <stdio.h>, which w
 static void onsig(int sig)
 {
 	cleanup();   /* nothing in a child: the files are not its own */
-	kill(getpid(), sig);   /* default again, not blocked (ub_sigcatch): the end;
-	                          not raise(): a vfork child shares the thread data */
-	_exit(128 + sig);   /* the init of a pid namespace ignores its own kill */
+	ub_sigdie(sig);
 }
 
 void cleanup(void)

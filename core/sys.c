@@ -203,12 +203,14 @@ void ub_sigignore(int sig, int on)
 	syscall(SYS_rt_sigaction, sig, k, 0, SIGSETSIZE);
 }
 
-/* Catch sig with h, which must end the process by raising sig again: the
-   disposition is back to the default as h is entered (SA_RESETHAND) and sig
-   is not blocked in it (SA_NODEFER), so the raise ends it there; every other
-   signal waits. h never returns, so the restorer, which some kernels insist
-   on having, is never called: h stands in for it. libc's sigaction costs
-   more than half a kilobyte, for locks and restorers we never need. */
+/* Catch sig with h, which must end the process through ub_sigdie: the
+   disposition is back to the default as h is entered (SA_RESETHAND), and
+   every signal waits while h runs, sig too, so that a second one (kill to a
+   process and to its group, as timeout(1) does) cannot end us at its
+   default before h has cleaned up. h never returns, so the restorer, which
+   some kernels insist on having, is never called: h stands in for it.
+   libc's sigaction costs more than half a kilobyte, for locks and restorers
+   we never need. */
 void ub_sigcatch(int sig, void (*h)(int))
 {
 	unsigned long k[16] = { 0 };
@@ -217,14 +219,22 @@ void ub_sigcatch(int sig, void (*h)(int))
 		return;
 	memset(k, 0, sizeof k);
 	k[K_HANDLER] = (unsigned long)h;
-	k[K_FLAGS] = SA_RESETHAND | SA_NODEFER;
+	k[K_FLAGS] = SA_RESETHAND;
 #ifdef HAS_RESTORER
 	k[K_FLAGS] |= 0x04000000;   /* SA_RESTORER */
 	k[K_RESTORER] = (unsigned long)h;
 #endif
-	/* every other signal waits while h runs; sig itself must not, or the
-	   raise would wait for h to return, into the restorer */
 	memset(k + K_MASK, 0xff, SIGSETSIZE);
-	k[K_MASK] &= ~(1UL << (sig - 1));
 	syscall(SYS_rt_sigaction, sig, k, 0, SIGSETSIZE);
+}
+
+/* The end of a handler of ub_sigcatch's: sig again, at its default now, then
+   let through (bit sig-1 of the first word, on every arch), which ends us.
+   kill, not raise: a vfork child shares the thread data. */
+void ub_sigdie(int sig)
+{
+	unsigned long m[16 / sizeof(long)] = { 1UL << (sig - 1) };   /* room for MIPS's 128 */
+	kill(getpid(), sig);
+	syscall(SYS_rt_sigprocmask, SIG_UNBLOCK, m, 0, SIGSETSIZE);
+	_exit(128 + sig);   /* the init of a pid namespace ignores its own kill */
 }
