@@ -29,23 +29,11 @@ setup:
 test: all
 	RUNNER= sh test/run.sh host
 
-test-arm: arm
-	RUNNER=qemu-arm sh test/run.sh arm
-
-test-arm64: arm64
-	RUNNER=qemu-aarch64 sh test/run.sh arm64
-
-test-armel: armel
-	RUNNER=qemu-arm sh test/run.sh armel
-
-test-mipsel: mipsel
-	RUNNER=qemu-mipsel sh test/run.sh mipsel
-
-test-mips: mips
-	RUNNER=qemu-mips sh test/run.sh mips
-
-test-riscv64: riscv64
-	RUNNER=qemu-riscv64 sh test/run.sh riscv64
+# make test-arm and the like: the suites under the target's emulator (RUNNER
+# in toolchain/TARGET.mk)
+TEST_TARGETS := $(addprefix test-,$(filter-out host,$(TARGETS)))
+$(TEST_TARGETS): test-%: %
+	RUNNER=$$(sed -n 's/^RUNNER := *//p' toolchain/$*.mk) sh test/run.sh $*
 
 # Every build, the static checks, and the suites on every target; ends with
 # one line that sums them all.

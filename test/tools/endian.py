@@ -71,13 +71,17 @@ def abs_connect(args):
         return
     s.sendall(b"x")
     s.shutdown(socket.SHUT_WR)
+    print(recv_all(s).decode())
+
+
+def recv_all(s):
+    """Everything s sends until it closes."""
     out = b""
     while True:
         b = s.recv(4096)
         if not b:
-            break
+            return out
         out += b
-    print(out.decode())
 
 
 def abs_listen(args):
@@ -91,12 +95,7 @@ def abs_listen(args):
     open(args[1], "w").write("1\n")
     c, addr = s.accept()
     c.settimeout(20)
-    out = b""
-    while True:
-        b = c.recv(4096)
-        if not b:
-            break
-        out += b
+    out = recv_all(c)
     peer = addr if isinstance(addr, bytes) else addr.encode("latin-1")
     print("peer %s" % peer.hex())
     print("data %s" % out.decode("latin-1"))
