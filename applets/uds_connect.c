@@ -378,14 +378,10 @@ static void __attribute__((noreturn)) runexec(char **args)
 	if (!WIFSIGNALED(st))
 		_exit(WEXITSTATUS(st));
 	sig = WTERMSIG(st);
-	if (sig != SIGSTOP) {   /* SIGKILL too: a caller's WIFSIGNALED must see it */
-		sigset_t none;
-		sigemptyset(&none);
-		ub_sigdefault(sig);
-		ub_sigmask(SIG_SETMASK, &none);
-		kill(getpid(), sig);
-	}
-	_exit(128 + sig);
+	if (sig == SIGSTOP)
+		_exit(128 + sig);
+	ub_sigdefault(sig);   /* SIGKILL too: a caller's WIFSIGNALED must see it */
+	ub_sigdie(sig);
 }
 
 /* The connect is non-blocking, so that a server whose backlog is full

@@ -71,6 +71,7 @@ int allowed(const struct ucred *cr);
 void info3(const char *what, unsigned long a, unsigned long b, unsigned long c);
 void signals(void);
 void slot_release(struct conn *c);
+void stop(pid_t pid);
 
 /* uds_serve_builtin.c: the built-in services */
 void serve_conn(unsigned i);
@@ -92,6 +93,7 @@ void adopt(void);
 
 /* uds_serve_prog.c: a program per connection */
 void spawn(int fd, const struct ucred *cr, const struct sockaddr_un *sa, socklen_t salen, unsigned n);
+void prog_exec(char **av);   /* returns only if the exec failed */
 
 /* uds_serve_exec.c: the exec service, one session process per client */
 void exec_session(int fd) __attribute__((noreturn));

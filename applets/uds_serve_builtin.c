@@ -162,7 +162,7 @@ void serve_dgram(void)
 				continue;
 			return;
 		}
-		ub_cmsg(&m, &cr);   /* passed descriptors are closed here */
+		ub_cmsg(&m, &cr, 0, 0, 0);   /* passed descriptors are closed here */
 		if (m.msg_flags & MSG_TRUNC) {
 			ub_info("drop datagram larger than the buffer", (char *)0);
 			continue;

@@ -15,12 +15,6 @@
 
 static char *av[UB_EXECARGS + 1];
 
-static void stop(pid_t pid)
-{
-	kill(pid, SIGTERM);
-	kill(pid, SIGCONT);
-}
-
 static void __attribute__((noreturn)) drop(const char *why)
 {
 	ub_info("exec request dropped: ", why, (char *)0);   /* then the child's exit 100 */
@@ -28,21 +22,16 @@ static void __attribute__((noreturn)) drop(const char *why)
 }
 
 /* The command, in a child of the session: the client's descriptors as 0-2
-   (all above 2 by now, so no dup2 overwrites another), an empty signal mask.
+   (all above 2 by now, so no dup2 overwrites another), as a PROG child.
    An exec failure goes back through the pipe as its errno. */
 static void __attribute__((noreturn)) command(const int fds[3], int p)
 {
-	sigset_t none;
 	unsigned char e;
-	sigemptyset(&none);
-	ub_sigmask(SIG_SETMASK, &none);
 	for (int i = 0; i < 3; i++)
 		while (dup2(fds[i], i) < 0)
 			if (errno != EINTR)
 				goto fail;
-	if (S.progpath)
-		execve(S.progpath, av, ub_env_get());
-	ub_execvp(av, ub_env_get());
+	prog_exec(av);
 fail:
 	e = (unsigned char)(errno ? errno : EINVAL);
 	ub_writeall(p, &e, 1);

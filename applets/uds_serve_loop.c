@@ -44,13 +44,19 @@ static void resume(void)
 		listening(1);
 }
 
+/* SIGTERM, and SIGCONT lest it be stopped: a child (PROG or an exec
+   session), or an exec session's command. */
+void stop(pid_t pid)
+{
+	kill(pid, SIGTERM);
+	kill(pid, SIGCONT);
+}
+
 static void killchildren(void)
 {
 	for (unsigned i = 0; i < hiwater; i++)
-		if (conns[i].state == CHILD) {
-			kill(conns[i].pid, SIGTERM);
-			kill(conns[i].pid, SIGCONT);
-		}
+		if (conns[i].state == CHILD)
+			stop(conns[i].pid);
 }
 
 void info3(const char *what, unsigned long a, unsigned long b, unsigned long c)

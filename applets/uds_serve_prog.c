@@ -16,19 +16,25 @@ static void envnum(char *buf, const char *key, unsigned long v)
 	ub_env_set(ub_kv(buf, 40, key, n));
 }
 
-/* The child unblocks what the server keeps for its signalfd, so PROG
-   starts with an empty mask and default dispositions. */
-static void __attribute__((noreturn)) child(int fd)
+/* PROG (with av as its arguments) from a child: the mask the server keeps
+   for its signalfd is undone first, so that PROG starts with an empty mask
+   and default dispositions. Returns only if the exec failed, with errno. */
+void prog_exec(char **av)
 {
 	sigset_t none;
 	sigemptyset(&none);
 	ub_sigmask(SIG_SETMASK, &none);
+	if (S.progpath)
+		execve(S.progpath, av, ub_env_get());
+	/* not found at start (it may be there now), or not runnable */
+	ub_execvp(av, ub_env_get());
+}
+
+static void __attribute__((noreturn)) child(int fd)
+{
 	if (dup2(fd, 0) < 0 || dup2(fd, 1) < 0)
 		ub_diesys(UB_EXIT_SYS, "unable to set up the connection", (char *)0);
-	if (S.progpath)
-		execve(S.progpath, S.prog, ub_env_get());
-	/* not found at start (it may be there now), or not runnable */
-	ub_execvp(S.prog, ub_env_get());
+	prog_exec(S.prog);
 	ub_diesys(UB_EXIT_SYS, "unable to exec ", S.prog[0], (char *)0);
 }
 

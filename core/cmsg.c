@@ -4,17 +4,18 @@
 #include <sys/socket.h>
 #include "core.h"
 
-/* Copy the sender's credentials out, if there are any (1 then, else 0), and
-   close every descriptor that came along: nothing here uses one, and one
-   that is kept is leaked. Read with MSG_CMSG_CLOEXEC, so none reaches a
-   child even for that instant. */
-int ub_cmsg(struct msghdr *m, struct ucred *cr)
+/* Copy the sender's credentials out, if there are any and cr is given (1
+   then, else 0). Of the descriptors that came along, keep the first in fds
+   while *n is below max (n given), and close every other: one that nobody
+   holds is leaked. Read with MSG_CMSG_CLOEXEC, so none reaches a child even
+   for that instant. */
+int ub_cmsg(struct msghdr *m, struct ucred *cr, int *fds, unsigned *n, unsigned max)
 {
 	int found = 0;
 	for (struct cmsghdr *h = CMSG_FIRSTHDR(m); h; h = CMSG_NXTHDR(m, h)) {
 		if (h->cmsg_level != SOL_SOCKET)
 			continue;
-		if (h->cmsg_type == SCM_CREDENTIALS && h->cmsg_len >= CMSG_LEN(sizeof *cr)) {
+		if (h->cmsg_type == SCM_CREDENTIALS && cr && h->cmsg_len >= CMSG_LEN(sizeof *cr)) {
 			memcpy(cr, CMSG_DATA(h), sizeof *cr);
 			found = 1;
 		} else if (h->cmsg_type == SCM_RIGHTS) {
@@ -22,7 +23,10 @@ int ub_cmsg(struct msghdr *m, struct ucred *cr)
 			for (size_t i = 0; i + sizeof(int) <= h->cmsg_len - CMSG_LEN(0); i += sizeof(int)) {
 				int fd;
 				memcpy(&fd, d + i, sizeof fd);
-				close(fd);
+				if (n && *n < max)
+					fds[(*n)++] = fd;
+				else
+					close(fd);
 			}
 		}
 	}
@@ -41,7 +45,7 @@ ssize_t ub_msgread(int fd, void *buf, size_t n, int flags, int *eof)
 		.msg_controllen = sizeof cm };
 	struct ucred cr;
 	ssize_t r = ub_recvmsg(fd, &m, flags | MSG_CMSG_CLOEXEC);
-	int creds = r >= 0 && ub_cmsg(&m, &cr);
+	int creds = r >= 0 && ub_cmsg(&m, &cr, 0, 0, 0);
 	*eof = !r && !creds;
 	return r;
 }

@@ -111,7 +111,7 @@ int ub_bind_local(int fd, const struct ub_addr *a, struct ub_entry *e);
 /* reply.c, cmsg.c: datagrams */
 int ub_reply(int s, const void *buf, size_t n, const struct sockaddr_un *to,
              socklen_t tolen, uid_t uid, const struct ub_file *self);
-int ub_cmsg(struct msghdr *m, struct ucred *cr);
+int ub_cmsg(struct msghdr *m, struct ucred *cr, int *fds, unsigned *n, unsigned max);
 ssize_t ub_msgread(int fd, void *buf, size_t n, int flags, int *eof);
 /* Room for the credentials and for as many descriptors as one message can
    carry (the kernel's SCM_MAX_FD, 253), so that every one is seen, and closed:

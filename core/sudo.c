@@ -72,6 +72,7 @@ ssize_t ub_sudo_recv(int fd, unsigned char *buf, size_t cap, int fds[3], int ms)
 {
 	size_t have = 0, want = 6;
 	unsigned nfds = 0, hdrfds = 0;
+	int keep[4];
 	unsigned long long end = ub_now() + (unsigned)ms;
 	int bad = 0;
 	while (have < want) {
@@ -94,19 +95,9 @@ ssize_t ub_sudo_recv(int fd, unsigned char *buf, size_t cap, int fds[3], int ms)
 				errno = EPIPE;
 			goto fail;
 		}
-		for (struct cmsghdr *h = CMSG_FIRSTHDR(&m); h; h = CMSG_NXTHDR(&m, h))
-			if (h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS)
-				for (size_t i = 0; i + sizeof(int) <= h->cmsg_len - CMSG_LEN(0); i += sizeof(int)) {
-					int d;
-					memcpy(&d, CMSG_DATA(h) + i, sizeof d);
-					if (nfds < 3)
-						fds[nfds++] = d;
-					else {
-						close(d);
-						bad = 1;
-					}
-				}
-		if (m.msg_flags & MSG_CTRUNC)
+		/* a fourth is kept only to be refused (and closed) with the rest */
+		ub_cmsg(&m, 0, keep, &nfds, 4);
+		if (nfds > 3 || m.msg_flags & MSG_CTRUNC)
 			bad = 1;
 		have += (size_t)r;
 		if (want == 6 && have == 6) {
@@ -120,12 +111,14 @@ ssize_t ub_sudo_recv(int fd, unsigned char *buf, size_t cap, int fds[3], int ms)
 			goto fail;
 		}
 	}
-	if (nfds == 3)
+	if (nfds == 3) {
+		memcpy(fds, keep, sizeof keep - sizeof *keep);
 		return (ssize_t)(want - 6);
+	}
 	errno = EPROTO;
 fail:
 	while (nfds)
-		close(fds[--nfds]);
+		close(keep[--nfds]);
 	return -1;
 }
 
