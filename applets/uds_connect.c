@@ -353,10 +353,10 @@ static void readfull(unsigned char *buf, size_t n, const char *what)
 	}
 }
 
-/* -x: our fds 0-2, the ARGs and our environment go to the server, which runs
-   its command on them; we end as it ends, by its code or its signal. */
+/* -x: our fds 0-2, the ARGs and our environment (none with -e) go to the
+   server, which runs its command on them: we trust ADDRESS with them; we end as it ends, by its code or its signal. */
 extern char **environ;
-static void __attribute__((noreturn)) runexec(char **args)
+static void __attribute__((noreturn)) runexec(char **args, char **env)
 {
 	unsigned char b[15];
 	unsigned st;
@@ -366,7 +366,7 @@ static void __attribute__((noreturn)) runexec(char **args)
 	unbind();   /* accepted: a -b file has done its work, and we end by _exit */
 	if (memcmp(b, ub_sudo_banner_s, 15))
 		ub_die(UB_EXIT_SYS, "not an exec service: ", C.addr.text, (char *)0);
-	if (ub_sudo_send(C.fd, args, environ) < 0)
+	if (ub_sudo_send(C.fd, args, env) < 0)
 		ub_diesys(UB_EXIT_SYS, "unable to send to ", C.addr.text, (char *)0);
 	readfull(b, 1, "the server dropped the request");
 	if (b[0]) {
@@ -424,7 +424,7 @@ static void doconnect(unsigned long wait)
 static const char help[] =
 	"usage: uds-connect [-qrvuz] [-w SECS] [-t SECS] [-b LOCAL-ADDRESS]\n"
 	"\t\t   [-T stream|seqpacket|dgram] ADDRESS [PROG [ARG...]]\n"
-	"       uds-connect -x [-qv] [-w SECS] ADDRESS [ARG...]\n"
+	"       uds-connect -x [-eqv] [-w SECS] ADDRESS [ARG...]\n"
 	UB_HELP(
 	"-q  quiet when no server\n"
 	"-r  raw: lines sent with newline, messages printed as is\n"
@@ -434,7 +434,9 @@ static const char help[] =
 	"-w  wait SECS for a server\n"
 	"-t  idle timeout\n"
 	"-b  bind to LOCAL-ADDRESS first\n"
-	"-x  run uds-serve -x's PROG on our fds 0-2, with ARGs\n");
+	"-x  run uds-serve -x's PROG on our fds 0-2, with ARGs and our\n"
+	"    environment: trust ADDRESS with them\n"
+	"-e  with -x: send no environment\n");
 static const char tail[] = UB_HELP(
 	", 1 no server or idle\n"
 	"with PROG or -x: PROG's exit status\n"
@@ -444,9 +446,9 @@ int uds_connect_main(int argc, char **argv)
 {
 	struct ub_getopt g = { 0 };
 	unsigned long wait = 0;
-	int opt, probe = 0, exec = 0;
+	int opt, probe = 0, exec = 0, noenv = 0;
 	C.type = SOCK_STREAM;
-	while ((opt = ub_getopt(&g, argc, argv, "qrvuxzw:t:b:T:")) != -1)
+	while ((opt = ub_getopt(&g, argc, argv, "eqrvuxzw:t:b:T:")) != -1)
 		switch (opt) {
 		case 'r': C.raw = 1; break;
 		case 'u': C.oneway = 1; break;
@@ -454,6 +456,7 @@ int uds_connect_main(int argc, char **argv)
 		case 'v': ub_verbosity = 2; break;
 		case 'z': probe = 1; break;
 		case 'x': exec = 1; break;
+		case 'e': noenv = 1; break;
 		case 'w': wait = ub_getms('w', g.arg); break;
 		case 't': C.idle = ub_getms('t', g.arg); break;
 		case 'b': ub_addr_get(&C.local, g.arg); C.haslocal = 1; break;
@@ -463,6 +466,8 @@ int uds_connect_main(int argc, char **argv)
 		default: ub_optfail(&g, argv);
 		}
 	ub_addr_arg(&C.addr, g.ind, argc, argv);
+	if (noenv && !exec)
+		ub_die(UB_EXIT_USAGE, "-e needs -x", (char *)0);
 	ub_atexit = unbind;
 	if (C.haslocal) {
 		ub_sigcatch(SIGTERM, onsig);
@@ -476,7 +481,7 @@ int uds_connect_main(int argc, char **argv)
 		finish(0, 0);
 	}
 	if (exec)
-		runexec(argv + g.ind + 1);
+		runexec(argv + g.ind + 1, noenv ? 0 : environ);
 	if (g.ind + 1 < argc) {
 		unbind();   /* PROG has the connection; nobody would remove the file after it */
 		runprog(argv + g.ind + 1);

@@ -39,36 +39,10 @@ void cleanup(void)
 	ub_entry_remove(&S.pidf);
 }
 
-/* Every descriptor we inherited beyond 0-2 stays out of the children. Before
-   close_range (Linux 5.11), every one that /proc lists; without /proc, every
-   one below the limit. */
+/* Every descriptor we inherited beyond 0-2 stays out of the children. */
 static void cloexec_all(void)
 {
-	unsigned long long lim;
-	long n;
-	int d;
-#ifdef SYS_close_range
-	if (!syscall(SYS_close_range, 3U, ~0U, 4U /* CLOSE_RANGE_CLOEXEC */))
-		return;
-#endif
-	d = ub_open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (d >= 0) {
-		while ((n = syscall(SYS_getdents64, d, SCRATCH, UB_IOBUF)) > 0)
-			for (long off = 0; off < n;) {
-				/* linux_dirent64: ino 8, off 8, reclen 2, type 1, name */
-				unsigned short len;
-				unsigned long fd;
-				memcpy(&len, SCRATCH + off + 16, sizeof len);
-				if (!ub_ulong((char *)SCRATCH + off + 19, &fd) && fd > 2)
-					ub_fcntl((int)fd, F_SETFD, FD_CLOEXEC);
-				off += len;
-			}
-		close(d);
-		return;
-	}
-	lim = ub_nofile();
-	for (int fd = 3; fd < (int)(lim < 1 << 20 ? lim : 1 << 20); fd++)
-		ub_fcntl(fd, F_SETFD, FD_CLOEXEC);
+	ub_closefds(0, 0, 1);
 }
 
 static sigset_t sigs;   /* what the loop reads from its signalfd */
@@ -280,7 +254,7 @@ static const char help[] =
 	"-u  drop to USER and its group\n"
 	"-g  drop to GROUP\n"
 	"-A  admit only uid:ID or gid:ID (repeatable)\n"
-	"-t  idle timeout of built-in services\n"
+	"-t  idle timeout of built-in services; -x: request deadline (10)\n"
 	"-I  service without PROG (upper); print writes to stdout\n"
 	"-x  exec service: PROG ARG... on the client's fds 0-2, with its ARGs\n");
 static const char tail[] = UB_HELP("\nexample: uds-serve @demo & echo hi | uds-connect @demo\n");
@@ -291,7 +265,7 @@ int uds_serve_main(int argc, char **argv)
 	uid_t ouid = UB_NOID, uid = UB_NOID;
 	gid_t ogid = UB_NOID, gid = UB_NOID, ugid = UB_NOID;
 	const char *user = 0;
-	unsigned long mode = 0600, backlog = UB_DEFBACKLOG, notify = 0, maxuid = 0;
+	unsigned long mode = 0600, backlog = UB_DEFBACKLOG, notify = 0, maxuid = 0, idle = ~0UL;
 	int opt, ready1 = 0, bg = -1, daemonize = 0, act, up;
 	/* what neither PROG nor a new image of ours (upgrade.c) inherits */
 	static const char *const drop[] = { "PROTO", "IPCREMOTEEUID", "IPCREMOTEEGID",
@@ -325,7 +299,7 @@ int uds_serve_main(int argc, char **argv)
 		case 'g': gid = getgroup(g.arg); break;
 		case 'A': rule(g.arg); break;
 		case 'T': S.type = ub_socktype(g.arg); break;
-		case 't': S.idle = ub_getms('t', g.arg); break;
+		case 't': idle = ub_getms('t', g.arg); break;
 		case 'I':
 			if (!strcmp(g.arg, "upper")) S.service = UPPER;
 			else if (!strcmp(g.arg, "echo")) S.service = ECHO;
@@ -348,6 +322,8 @@ int uds_serve_main(int argc, char **argv)
 	if (uid != UB_NOID && gid == UB_NOID && (gid = ugid) == UB_NOID)
 		ub_die(UB_EXIT_USAGE, "user ", user, " has no group: give -g", (char *)0);
 	S.maxuid = maxuid ? (unsigned)maxuid : S.maxconn;
+	/* -x: a request comes at once, or the slot goes back (-t 0: no limit) */
+	S.idle = idle != ~0UL ? idle : S.exec ? UB_EXECWAIT : 0;
 	S.needcred = S.nrules || S.maxuid < S.maxconn || ub_verbosity > 1 || S.prog;
 	/* the binary to execute again on SIGUSR2 (uds_serve_upgrade.c) */
 	S.exe = ub_which(ub_argv[0], exe);

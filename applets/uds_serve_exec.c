@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <unistd.h>
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include "uds_serve.h"
@@ -56,6 +57,19 @@ static void __attribute__((noreturn)) fail(int fd, const char *what)
 	ub_diesys(UB_EXIT_SYS, what, (char *)0);
 }
 
+/* The signals that came: 1 if one says stop (the server's HUP or QUIT sends
+   TERM, its death PR_SET_PDEATHSIG's TERM; INT, QUIT, HUP from anyone), not
+   CHLD, PIPE or a USR2 meant for the server (killall -USR2 uds-serve). */
+static int stopsig(void)
+{
+	struct signalfd_siginfo si;
+	int stop = 0;
+	while (read(S.sigfd, &si, sizeof si) == sizeof si)
+		stop |= si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT
+		     || si.ssi_signo == SIGQUIT || si.ssi_signo == SIGHUP;
+	return stop;
+}
+
 void __attribute__((noreturn)) exec_session(int fd)
 {
 	struct ub_sudoreq r;
@@ -65,12 +79,19 @@ void __attribute__((noreturn)) exec_session(int fd)
 	unsigned char st[4], e = 0;
 	ssize_t n;
 	pid_t pid;
-	close(S.lfd);
-	close(S.ep);
+	/* the server's death is a TERM; if it died before this, it is no
+	   longer our parent */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != S.mainpid)
+		drop("the server stopped");
+	/* nothing of the server's but our connection, signals and log */
+	ub_closefds((const int[]){ fd, S.sigfd, ub_logfd }, 3, 0);
 	if (ub_writeall(fd, ub_sudo_banner_s, 15) < 0)
 		drop("the client left");
-	n = ub_sudo_recv(fd, SCRATCH, UB_EXECMAX, fds, ms);
+	n = ub_sudo_recv(fd, SCRATCH, UB_EXECMAX, fds, ms, S.sigfd, stopsig);
 	if (n < 0) {
+		if (errno == ECANCELED)
+			drop("the server stopped");
 		if (errno == EPROTO)
 			drop("malformed");
 		if (errno == ETIMEDOUT || errno == EPIPE || errno == ECONNRESET)
@@ -88,6 +109,18 @@ void __attribute__((noreturn)) exec_session(int fd)
 	}
 	av[k] = 0;
 	ub_env_merge(r.env, r.envlen);
+	if (!ub_sudo_fdsok(ub_fcntl(fds[0], F_GETFL, 0), ub_fcntl(fds[1], F_GETFL, 0),
+	                   ub_fcntl(fds[2], F_GETFL, 0))) {
+		e = EBADF;
+		ub_writeall(fd, &e, 1);
+		ub_info("exec request refused: a descriptor is not what fd 0, 1 or 2 must be", (char *)0);
+		_exit(UB_EXIT_USAGE);
+	}
+	/* decided: from here on the command runs, and a server's TERM or death
+	   leaves it to finish, as it does a PROG */
+	prctl(PR_SET_PDEATHSIG, 0);
+	if (stopsig() || getppid() != S.mainpid)
+		drop("the server stopped");
 	for (int i = 0; i < 3; i++)
 		if (fds[i] < 3 && (fds[i] = ub_fcntl(fds[i], F_DUPFD_CLOEXEC, 3)) < 0)
 			fail(fd, "unable to move a descriptor");   /* the old one closes with us */
@@ -112,7 +145,6 @@ void __attribute__((noreturn)) exec_session(int fd)
 	if (gone)
 		stop(pid);
 	for (;;) {
-		struct signalfd_siginfo si;
 		int status;
 		pf[1].fd = gone ? -1 : fd;
 		if (poll(pf, 2, -1) < 0)
@@ -123,9 +155,8 @@ void __attribute__((noreturn)) exec_session(int fd)
 		}
 		if (!(pf[0].revents & POLLIN))
 			continue;
-		while (read(S.sigfd, &si, sizeof si) == sizeof si)
-			if (si.ssi_signo != SIGCHLD && si.ssi_signo != SIGPIPE)
-				stop(pid);   /* from the server's HUP or QUIT, or anyone's TERM */
+		if (stopsig())
+			stop(pid);
 		if ((status = reap(pid)) != -1) {
 			ub_put32(st, (unsigned)status);
 			if (!gone)

@@ -57,6 +57,7 @@ void ub_info(const char *s, ...) __attribute__((sentinel));
 void ub_usage(const char *help, const char *tail) __attribute__((noreturn));
 void ub_out(const char *s);      /* to stdout, for --help and --list */
 void ub_lognb(void);             /* from now on, stderr never blocks us */
+extern int ub_logfd;             /* where, after ub_lognb */
 int ub_nbopen(int fd);           /* a non-blocking one of our own for a pipe or tty */
 const char *ub_errstr(int e);
 
@@ -156,6 +157,7 @@ int ub_epoll_wait(int ep, struct epoll_event *ev, int n, int ms);
 ssize_t ub_readlink(const char *path, char *buf, size_t n);
 int ub_fchdir(int fd);
 unsigned long long ub_nofile(void);
+void ub_closefds(const int *keep, unsigned n, int cloexec);   /* all above 2 but keep[] */
 int ub_setsockopt(int fd, int level, int name, const void *v, socklen_t len);
 ssize_t ub_recvmsg(int fd, struct msghdr *m, int flags);
 
@@ -184,12 +186,15 @@ int ub_execvp(char *const *argv, char *const *envp);
 /* sudo.c: the exec service's wire protocol (s6-sudo 1.0), big-endian */
 #define UB_EXECMAX     262144  /* largest exec request: arguments and environment */
 #define UB_EXECARGS    8192    /* arguments of the command, its own and the client's */
+#define UB_EXECWAIT    10000   /* ms a client has for its request without -t */
 struct ub_sudoreq { unsigned argc, envc; const char *args, *env; size_t envlen; };
 extern const char ub_sudo_banner_s[];   /* "s6-sudo b v1.0\n", 15 bytes */
 unsigned ub_be32(const unsigned char *p);
 void ub_put32(unsigned char *p, unsigned v);
 int ub_sudo_parse(const unsigned char *p, size_t n, struct ub_sudoreq *r);
-ssize_t ub_sudo_recv(int fd, unsigned char *buf, size_t cap, int fds[3], int ms);
+ssize_t ub_sudo_recv(int fd, unsigned char *buf, size_t cap, int fds[3], int ms,
+                     int wfd, int (*stop)(void));
+int ub_sudo_fdsok(int fl0, int fl1, int fl2);   /* F_GETFL of the three */
 int ub_sudo_send(int fd, char *const *argv, char *const *envp);
 
 /* applets (main.c keeps the command line as given, for uds-serve's re-exec) */

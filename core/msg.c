@@ -85,7 +85,7 @@ const char *ub_errstr(int e)
 /* After ub_lognb, stderr is written without ever waiting: a line that finds
    it full (a reader that stalls) is dropped and counted, so that a log never
    holds up a server. */
-static int logfd = -1;
+int ub_logfd = -1;
 static unsigned long dropped;
 
 /* A pipe or a terminal is opened again for ourselves, non-blocking: setting
@@ -108,12 +108,12 @@ int ub_nbopen(int fd)
 
 void ub_lognb(void)
 {
-	logfd = ub_nbopen(2);
+	ub_logfd = ub_nbopen(2);
 }
 
 static int lognb(const char *buf, size_t n)
 {
-	return ub_trywrite(logfd, buf, n) < 0 ? -1 : 0;
+	return ub_trywrite(ub_logfd, buf, n) < 0 ? -1 : 0;
 }
 
 /* parts ends with NULL; the line is cut, never overflowed, at UB_MSGMAX. */
@@ -131,7 +131,7 @@ void ub_putfd(int fd, const char *const *parts)
 {
 	char buf[UB_MSGMAX], num[24];
 	size_t n = line(buf, parts);
-	if (fd != 2 || logfd < 0) {
+	if (fd != 2 || ub_logfd < 0) {
 		ub_writeall(fd, buf, n);
 		return;
 	}

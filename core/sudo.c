@@ -9,6 +9,7 @@
    server -> client  1 byte: 0 once the command runs, else an errno
    server -> client  u32: the command's wait status, at its end           */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <string.h>
 #include <unistd.h>
@@ -66,9 +67,12 @@ int ub_sudo_parse(const unsigned char *p, size_t n, struct ub_sudoreq *r)
 
 /* The server's read of one request into buf (cap bytes), within ms (-1: no
    limit). The three descriptors must come with it, no more, no fewer: they
-   land in fds[] (close-on-exec), or, on any failure, are closed. Returns the
-   body's length, or -1 with errno (EPROTO: not a request we take). */
-ssize_t ub_sudo_recv(int fd, unsigned char *buf, size_t cap, int fds[3], int ms)
+   land in fds[] (close-on-exec), or, on any failure, are closed. While it
+   waits, wfd readable asks stop() (if given) whether to give up. Returns the
+   body's length, or -1 with errno (EPROTO: not a request we take;
+   ECANCELED: stop() said so). */
+ssize_t ub_sudo_recv(int fd, unsigned char *buf, size_t cap, int fds[3], int ms,
+                     int wfd, int (*stop)(void))
 {
 	size_t have = 0, want = 6;
 	unsigned nfds = 0, hdrfds = 0;
@@ -81,12 +85,19 @@ ssize_t ub_sudo_recv(int fd, unsigned char *buf, size_t cap, int fds[3], int ms)
 		struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &cm,
 			.msg_controllen = sizeof cm };
 		unsigned long long now = ub_now();
+		struct pollfd pf[2] = { { .fd = fd, .events = POLLIN }, { .fd = wfd, .events = POLLIN } };
 		ssize_t r;
 		/* without a limit too: a recvmsg that found nothing would spin */
-		if ((ms >= 0 && now >= end) || !ub_waitfd(fd, POLLIN, ms < 0 ? -1 : (int)(end - now))) {
+		if ((ms >= 0 && now >= end) || !(r = poll(pf, 2, ms < 0 ? -1 : (int)(end - now)))) {
 			errno = ETIMEDOUT;
 			goto fail;
 		}
+		if (r > 0 && pf[1].revents && stop && stop()) {
+			errno = ECANCELED;
+			goto fail;
+		}
+		if (r < 0 || !pf[0].revents)
+			continue;
 		r = ub_recvmsg(fd, &m, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
 		if (r < 0 && (errno == EAGAIN || errno == EINTR))
 			continue;
@@ -120,6 +131,19 @@ fail:
 	while (nfds)
 		close(keep[--nfds]);
 	return -1;
+}
+
+/* Are the client's three what they claim: fd 0 open for reading, 1 and 2
+   for writing, none O_PATH (whose access mode bits say nothing)? fl0-fl2:
+   their F_GETFL values; -1 (not open) has every bit, O_PATH's too. */
+static int can(int fl, int mode)
+{
+	return !(fl & O_PATH) && ((fl & O_ACCMODE) == mode || (fl & O_ACCMODE) == O_RDWR);
+}
+
+int ub_sudo_fdsok(int fl0, int fl1, int fl2)
+{
+	return can(fl0, O_RDONLY) && can(fl1, O_WRONLY) && can(fl2, O_WRONLY);
 }
 
 /* Every string after the other, from where it is: one write each. */

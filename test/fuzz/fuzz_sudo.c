@@ -142,7 +142,7 @@ static void roundtrip(char *strs, size_t al, size_t el)
 	if (6 + 31 + al + el > sizeof buf || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return;
 	FZ_CHECK(!ub_sudo_send(sv[0], argv, envp), "ub_sudo_send: errno %d", errno);
-	n = ub_sudo_recv(sv[1], buf, sizeof buf, fds, 1000);
+	n = ub_sudo_recv(sv[1], buf, sizeof buf, fds, 1000, -1, 0);
 	FZ_CHECK(n == (ssize_t)(31 + al + el), "ub_sudo_recv: %zd bytes (errno %d), want %zu", n, errno, 31 + al + el);
 	for (int i = 0; i < 3; i++) {
 		FZ_CHECK(fds[i] > 2, "descriptor %d came as %d", i, fds[i]);
