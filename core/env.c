@@ -68,32 +68,23 @@ void ub_env_reset(void)
 	envp[n] = 0;
 }
 
-/* The exec service's rule, s6-sudod's: where ours is set and empty, the
-   client's variable of that name replaces it, and without one it goes;
-   nothing else of the client's passes. env holds len bytes of NUL-ended
-   "NAME=value" strings, and outlives the exec. */
+/* The exec service's rule: a client's variable replaces ours only where
+   ours is set and empty; nothing else of the client's passes. env holds
+   len bytes of NUL-ended "NAME=value" strings, and outlives the exec. */
 void ub_env_merge(const char *env, size_t len)
 {
-	int j = 0, base = nbase;
-	for (int i = 0; i < n; i++) {
-		char *e = envp[i];
-		const char *eq = ub_strchr(e, '=');
-		if (i < base && eq && !eq[1]) {
-			e = 0;
-			for (size_t o = 0; env && o < len; o += strlen(env + o) + 1)
-				if (ub_prefix(env + o, envp[i])) {   /* envp[i] is "NAME=": the whole name */
-					e = (char *)env + o;
-					break;
-				}
-			if (!e) {
-				nbase--;
-				continue;
+	if (!env)
+		return;
+	for (int i = 0; i < nbase; i++) {
+		const char *eq = ub_strchr(envp[i], '=');
+		if (!eq || eq[1])
+			continue;
+		for (size_t o = 0; o < len; o += strlen(env + o) + 1)
+			if (ub_prefix(env + o, envp[i])) {   /* envp[i] is "NAME=": the whole name */
+				envp[i] = (char *)env + o;
+				break;
 			}
-		}
-		envp[j++] = e;
 	}
-	n = j;
-	envp[n] = 0;
 }
 
 /* "KEY=" value into buf (of size n), cut to fit; returns buf. */

@@ -28,6 +28,8 @@
 #                     H (default: K); fds 3 is well-formed, and the command
 #                     runs with the pipe as its fds 0-2
 #   args N            N empty arguments (more than a command can be given)
+#   modes XYZ         a good request whose fds 0, 1, 2 are, by letter, r the
+#                     pipe's read end, w its write end, p an O_PATH /dev/null
 # Exit 0 once the exchange went as far as it could, 1 on a time-out.
 import array
 import os
@@ -146,8 +148,12 @@ def main(argv):
     elif kind == "fds":
         k = int(argv[2])
         nhdr = int(argv[3]) if len(argv) > 3 else k
-        fds = [w] * k
+        fds = ([r] + [w] * k)[:k]  # fds 3: well-formed, fd 0 readable
         data = message(body([b"fds"], env), nhdr)
+    elif kind == "modes":
+        p = os.open("/dev/null", os.O_PATH)
+        fds = [{"r": r, "w": w, "p": p}[c] for c in argv[2]]
+        data = message(body([b"modes"], env), 3)
     elif kind == "args":
         data = message(body([b""] * int(argv[2]), env), 3)
     else:
