@@ -74,7 +74,7 @@ void __attribute__((noreturn)) exec_session(int fd)
 {
 	struct ub_sudoreq r;
 	struct pollfd pf[2] = { { .fd = S.sigfd, .events = POLLIN }, { .fd = fd } };
-	int fds[3], p[2], gone, ms = S.idle ? (int)S.idle : -1;   /* at most INT_MAX */
+	int fds[3], fl[3], p[2], gone, ms = S.idle ? (int)S.idle : -1;   /* at most INT_MAX */
 	unsigned k = 0;
 	unsigned char st[4], e = 0;
 	ssize_t n;
@@ -109,8 +109,10 @@ void __attribute__((noreturn)) exec_session(int fd)
 	}
 	av[k] = 0;
 	ub_env_merge(r.env, r.envlen);
-	if (!ub_sudo_fdsok(ub_fcntl(fds[0], F_GETFL, 0), ub_fcntl(fds[1], F_GETFL, 0),
-	                   ub_fcntl(fds[2], F_GETFL, 0))) {
+	for (int i = 0; i < 3; i++)
+		if ((fl[i] = ub_fcntl(fds[i], F_GETFL, 0)) < 0)
+			fail(fd, "unable to read a descriptor's flags");
+	if (!ub_sudo_fdsok(fl[0], fl[1], fl[2])) {
 		e = EBADF;
 		ub_writeall(fd, &e, 1);
 		ub_info("exec request refused: a descriptor is not what fd 0, 1 or 2 must be", (char *)0);

@@ -1,4 +1,5 @@
 /* time.c: a monotonic clock in milliseconds. */
+#include <errno.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/syscall.h>
@@ -10,11 +11,13 @@
 unsigned long long ub_now(void)
 {
 	long long ts[2];
+	/* it fails only as an emulator or strace makes it: EINTR, then again */
 #ifdef SYS_clock_gettime64
-	syscall(SYS_clock_gettime64, CLOCK_MONOTONIC, ts);
+	while (syscall(SYS_clock_gettime64, CLOCK_MONOTONIC, ts) < 0 && errno == EINTR)
 #else
-	syscall(SYS_clock_gettime, CLOCK_MONOTONIC, ts);
+	while (syscall(SYS_clock_gettime, CLOCK_MONOTONIC, ts) < 0 && errno == EINTR)
 #endif
+		;
 	/* nsec / 10^6 as a multiply and shift (exact to within 1 ms): no division */
 	return (unsigned long long)ts[0] * 1000
 	     + (((unsigned long long)ts[1] * 1125899907ULL) >> 50);
