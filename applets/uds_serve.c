@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <limits.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -58,30 +59,34 @@ static void addsig(sigset_t *s, int sig)
    here (never ignore: an ignored signal would pass on to PROG). HUP, CHLD,
    PIPE and USR2 (whose default would end us) wait, blocked, for the loop;
    TERM, INT and QUIT end a start-up at once, and are blocked too when the
-   loop begins. */
-static void setup_signals(void)
+   loop begins. The new image of an upgrade has its dispositions from the
+   exec, all defaults, and its signals blocked: it keeps them so (a TERM
+   that came meanwhile waits for the loop, as it did in the old image), and
+   leaves CHLD alone, whose reset to the default would discard one pending.
+   The handlers come before any unblocking. */
+static void setup_signals(int up)
 {
 	sigset_t wait;
 	for (int s = 1; s < _NSIG; s++)
-		if (s != SIGKILL && s != SIGSTOP)
+		if (s != SIGKILL && s != SIGSTOP && !up)
 			ub_sigdefault(s);
+	ub_sigcatch(SIGTERM, onsig);
+	ub_sigcatch(SIGINT, onsig);
+	ub_sigcatch(SIGQUIT, onsig);
 	sigemptyset(&wait);
 	addsig(&wait, SIGHUP);
 	addsig(&wait, SIGCHLD);
 	addsig(&wait, SIGPIPE);
 	addsig(&wait, SIGUSR2);
-	if (ub_sigmask(SIG_SETMASK, &wait) < 0)
-		ub_diesys(UB_EXIT_SYS, "unable to block signals", (char *)0);
 	sigs = wait;
 	addsig(&sigs, SIGTERM);
 	addsig(&sigs, SIGINT);
 	addsig(&sigs, SIGQUIT);
+	if (ub_sigmask(SIG_SETMASK, up ? &sigs : &wait) < 0)
+		ub_diesys(UB_EXIT_SYS, "unable to block signals", (char *)0);
 	S.sigfd = ub_signalfd(&sigs);
 	if (S.sigfd < 0)
 		ub_diesys(UB_EXIT_SYS, "unable to create a signalfd", (char *)0);
-	ub_sigcatch(SIGTERM, onsig);
-	ub_sigcatch(SIGINT, onsig);
-	ub_sigcatch(SIGQUIT, onsig);
 }
 
 static void rule(const char *r)
@@ -273,6 +278,12 @@ int uds_serve_main(int argc, char **argv)
 		"LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "NOTIFY_SOCKET", UPGRADE_VAR, 0 };
 	static char exe[UB_PROGMAX];
 
+	/* An upgrade's new image: the exec made us dumpable again (real and
+	   effective ids equal, no change of credentials), non-dumpable first
+	   thing; upgraded() gives back what the old image had. */
+	if (ub_getenv(UPGRADE_VAR))
+		prctl(PR_SET_DUMPABLE, 0);
+	S.startuid = getuid();   /* who may upgrade us, with root */
 	S.type = SOCK_STREAM;
 	S.maxconn = UB_DEFCONN;
 	while ((opt = ub_getopt(&g, argc, argv, "qvBP:1n:c:C:b:m:o:u:g:A:T:t:I:x")) != -1)
@@ -346,7 +357,7 @@ int uds_serve_main(int argc, char **argv)
 		bg = background();
 	S.mainpid = getpid();
 	ub_lognb();
-	setup_signals();
+	setup_signals(up);
 	ub_atexit = cleanup;
 	if (act) {
 		S.lfd = 3;
@@ -365,19 +376,30 @@ int uds_serve_main(int argc, char **argv)
 	if (S.type == SOCK_DGRAM) {
 		S.melen = sizeof S.me;
 		getsockname(S.lfd, (struct sockaddr *)&S.me, &S.melen);
-		S.self.dev = S.sock.dev;   /* our file, as bound in its directory */
+		/* our file, as bound in its directory, or as the old image knew it
+		   (upgrade.c hands it over in S.sock's place) */
+		S.self.dev = S.sock.dev;
 		S.self.ino = S.sock.ino;
-		if (act && S.me.sun_path[0] && S.melen < sizeof S.me)
+		if (act && !up && S.me.sun_path[0] && S.melen < sizeof S.me)
 			ub_statat(AT_FDCWD, S.me.sun_path, &S.self);
+		S.sock.dev = S.self.dev;
+		S.sock.ino = S.self.ino;
 	}
 	if (S.service == PRINT)   /* before -u: /proc/self/fd/1 may be root's */
 		S.out = ub_nbopen(1);
 	if (ub_setids(uid, gid) < 0)
 		ub_diesys(UB_EXIT_SYS, "unable to drop privileges", (char *)0);
+	/* non-dumpable from the drop on, whatever fs.suid_dumpable says: no
+	   process of that user may read our memory, environment or descriptors
+	   (an upgrade's new image does it first thing) */
+	if (uid != UB_NOID || gid != UB_NOID)
+		prctl(PR_SET_DUMPABLE, 0);
 
 	loop_init();
-	if (up)
+	if (up) {
 		adopt();
+		reap_all();   /* a child that ended during the exec */
+	}
 	ub_env_init(drop);   /* PROG's, and a new image's */
 	if (S.prog) {
 		ub_kv(e_lpath, sizeof e_lpath, "IPCLOCALPATH=", S.addr.text);

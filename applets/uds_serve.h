@@ -39,6 +39,7 @@ struct serve {
 	int needcred;             /* does anything use the client's credentials? */
 	int starved;              /* accept failed for want of resources; warned */
 	int upgrade;              /* SIGUSR2 came: re-exec between events */
+	uid_t startuid;           /* the real uid at the first start: it and root may upgrade */
 	unsigned maxconn, maxuid;
 	unsigned long idle;
 	unsigned long long paused, nextidle;
@@ -70,6 +71,7 @@ void conn_free(unsigned i);
 int allowed(const struct ucred *cr);
 void info3(const char *what, unsigned long a, unsigned long b, unsigned long c);
 void signals(void);
+void reap_all(void);
 void slot_release(struct conn *c);
 void stop(pid_t pid);
 
@@ -90,6 +92,7 @@ void serve_print(unsigned i, unsigned ev);
 void upgrade(void);
 int upgraded(void);
 void adopt(void);
+const char *state_check(const unsigned char *st, size_t n);   /* 0: in range */
 
 /* uds_serve_prog.c: a program per connection */
 void spawn(int fd, const struct ucred *cr, const struct sockaddr_un *sa, socklen_t salen, unsigned n);

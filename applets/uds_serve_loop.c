@@ -186,7 +186,7 @@ static void do_accept(void)
 	}
 }
 
-static void reap(void)
+void reap_all(void)
 {
 	int st;
 	pid_t pid;
@@ -212,13 +212,20 @@ void signals(void)
 	for (ssize_t k = 0; k < r / (ssize_t)sizeof *si; k++)
 		switch (si[k].ssi_signo) {
 		case SIGCHLD:
-			reap();
+			reap_all();
 			break;
 		case SIGHUP:
 			killchildren();
 			break;
 		case SIGUSR2:
-			S.upgrade = 1;   /* between events: see upgrade() */
+			/* only root and who started us: after -u, every process of
+			   that user may signal us */
+			if (si[k].ssi_uid && si[k].ssi_uid != S.startuid) {
+				char u[24];
+				ub_fmtu(u, si[k].ssi_uid);
+				ub_info("ignore SIGUSR2 from uid ", u, (char *)0);
+			} else
+				S.upgrade = 1;   /* between events: see upgrade() */
 			break;
 		case SIGQUIT:
 			killchildren();
