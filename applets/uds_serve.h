@@ -82,7 +82,7 @@ ssize_t consume(int fd, size_t n);
 
 /* uds_serve_print.c: -I print */
 void print_out(const unsigned char *buf, size_t n);
-void print_msg(unsigned char *buf, size_t n);
+void print_msg(const unsigned char *buf, size_t n);
 void serve_print(unsigned i, unsigned ev);
 
 /* uds_serve_upgrade.c: SIGUSR2, the same binary again in this process */

@@ -121,6 +121,9 @@ union ub_cmsgbuf {
 	char b[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(253 * sizeof(int))];
 };
 
+/* esc.c: one line of text from any bytes, reversibly */
+size_t ub_esc(char *out, size_t cap, const unsigned char *in, size_t *n, int lines);
+
 /* io.c: the one place for EINTR, EAGAIN and short writes. */
 ssize_t ub_read(int fd, void *buf, size_t n);
 int ub_writeall(int fd, const void *buf, size_t n);
