@@ -90,6 +90,32 @@ void ub_entry_remove(struct ub_entry *e)
 	e->made = 0;
 }
 
+/* Into the directory of a path's entry, opened once, with here the name
+   alone (a path that names no directory, or whose name does not fit, stays
+   as it is): a bind from there lands in that directory even if a parent is
+   swapped meanwhile. *cwd is where to come back (ub_leave), -1 for none. */
+static int enter(struct ub_entry *e, const struct ub_addr *a, struct ub_addr *here, int *cwd)
+{
+	*cwd = -1;
+	*here = *a;
+	if (ub_entry_at(e, a->text) < 0)
+		return -1;
+	if (e->dir != AT_FDCWD && !ub_addr_try(here, e->name)
+	    && (*cwd = ub_open(".", O_PATH | O_DIRECTORY | O_CLOEXEC)) >= 0 && ub_fchdir(e->dir) < 0)
+		return -1;
+	if (*cwd < 0)
+		*here = *a;
+	return 0;
+}
+
+static int leave(int cwd)
+{
+	int r = cwd < 0 ? 0 : ub_fchdir(cwd);
+	if (cwd >= 0)
+		close(cwd);
+	return r;
+}
+
 /* Bind and listen under the socket-file rules. The umask makes the file no
    more open than mode, and the fs ids make it its owner's, from its first
    instant: there is no chown by path for anyone to redirect. Everything is
@@ -112,13 +138,8 @@ int ub_listen(const struct ub_addr *a, int type, unsigned mode, int backlog,
 		ub_setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof one);
 	e->made = 0;
 	if (!a->abstract) {
-		if (ub_entry_at(e, a->text) < 0)
+		if (enter(e, a, &here, &cwd) < 0)
 			goto fail;
-		if (e->dir != AT_FDCWD && !ub_addr_try(&here, e->name)
-		    && (cwd = ub_open(".", O_PATH | O_DIRECTORY | O_CLOEXEC)) >= 0 && ub_fchdir(e->dir) < 0)
-			goto fail;
-		if (cwd < 0)
-			here = *a;
 		ids = uid != UB_NOID || gid != UB_NOID;
 		if (ids && ub_fsids(uid, gid) < 0)
 			goto fail;
@@ -156,11 +177,8 @@ int ub_listen(const struct ub_addr *a, int type, unsigned mode, int backlog,
 	umask(old);
 	if (!a->abstract)
 		ub_entry_note(e, S_IFSOCK);   /* first: a failure from here on removes it */
-	if (cwd >= 0) {
-		if (ub_fchdir(cwd) < 0)
-			goto fail;
-		close(cwd);
-	}
+	if (leave(cwd) < 0)
+		goto fail;
 	if (ids)
 		ub_fsids(geteuid(), getegid());
 	if (type != SOCK_DGRAM && listen(fd, backlog) < 0)
@@ -184,12 +202,13 @@ int ub_connect(int fd, const struct ub_addr *a)
 /* A client's own address; a path is noted, to be removed at exit if still ours. */
 int ub_bind_local(int fd, const struct ub_addr *a, struct ub_entry *e)
 {
+	struct ub_addr here = *a;
+	int cwd = -1, r;
 	e->made = 0;
-	if (!a->abstract && ub_entry_at(e, a->text) < 0)
+	if (!a->abstract && enter(e, a, &here, &cwd) < 0)
 		return -1;
-	if (bind(fd, (const struct sockaddr *)&a->sa, a->len) < 0)
-		return -1;
-	if (!a->abstract)
+	r = bind(fd, (const struct sockaddr *)&here.sa, here.len);
+	if (!r && !a->abstract)
 		ub_entry_note(e, S_IFSOCK);
-	return 0;
+	return leave(cwd) < 0 ? -1 : r;
 }
