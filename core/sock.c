@@ -90,32 +90,6 @@ void ub_entry_remove(struct ub_entry *e)
 	e->made = 0;
 }
 
-/* Into the directory of a path's entry, opened once, with here the name
-   alone (a path that names no directory, or whose name does not fit, stays
-   as it is): a bind from there lands in that directory even if a parent is
-   swapped meanwhile. *cwd is where to come back (ub_leave), -1 for none. */
-static int enter(struct ub_entry *e, const struct ub_addr *a, struct ub_addr *here, int *cwd)
-{
-	*cwd = -1;
-	*here = *a;
-	if (ub_entry_at(e, a->text) < 0)
-		return -1;
-	if (e->dir != AT_FDCWD && !ub_addr_try(here, e->name)
-	    && (*cwd = ub_open(".", O_PATH | O_DIRECTORY | O_CLOEXEC)) >= 0 && ub_fchdir(e->dir) < 0)
-		return -1;
-	if (*cwd < 0)
-		*here = *a;
-	return 0;
-}
-
-static int leave(int cwd)
-{
-	int r = cwd < 0 ? 0 : ub_fchdir(cwd);
-	if (cwd >= 0)
-		close(cwd);
-	return r;
-}
-
 /* Bind and listen under the socket-file rules. The umask makes the file no
    more open than mode, and the fs ids make it its owner's, from its first
    instant: there is no chown by path for anyone to redirect. Everything is
@@ -138,8 +112,13 @@ int ub_listen(const struct ub_addr *a, int type, unsigned mode, int backlog,
 		ub_setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof one);
 	e->made = 0;
 	if (!a->abstract) {
-		if (enter(e, a, &here, &cwd) < 0)
+		if (ub_entry_at(e, a->text) < 0)
 			goto fail;
+		if (e->dir != AT_FDCWD && !ub_addr_try(&here, e->name)
+		    && (cwd = ub_open(".", O_PATH | O_DIRECTORY | O_CLOEXEC)) >= 0 && ub_fchdir(e->dir) < 0)
+			goto fail;
+		if (cwd < 0)
+			here = *a;
 		ids = uid != UB_NOID || gid != UB_NOID;
 		if (ids && ub_fsids(uid, gid) < 0)
 			goto fail;
@@ -177,8 +156,11 @@ int ub_listen(const struct ub_addr *a, int type, unsigned mode, int backlog,
 	umask(old);
 	if (!a->abstract)
 		ub_entry_note(e, S_IFSOCK);   /* first: a failure from here on removes it */
-	if (leave(cwd) < 0)
-		goto fail;
+	if (cwd >= 0) {
+		if (ub_fchdir(cwd) < 0)
+			goto fail;
+		close(cwd);
+	}
 	if (ids)
 		ub_fsids(geteuid(), getegid());
 	if (type != SOCK_DGRAM && listen(fd, backlog) < 0)
@@ -199,16 +181,27 @@ int ub_connect(int fd, const struct ub_addr *a)
 	return r;
 }
 
-/* A client's own address; a path is noted, to be removed at exit if still ours. */
+/* A client's own address; a path is noted, to be removed at exit if still
+   ours. The bind is by the full path, since that is the address the server
+   sees and answers (by name from inside the directory, as ub_listen binds,
+   it would see only the name); so the file is noted only if the path leads
+   to the directory opened before, still: one swapped in meanwhile got the
+   file, and what is at the name in the first one is not ours. */
 int ub_bind_local(int fd, const struct ub_addr *a, struct ub_entry *e)
 {
-	struct ub_addr here = *a;
-	int cwd = -1, r;
+	struct ub_entry now;
+	struct ub_file was, is;
 	e->made = 0;
-	if (!a->abstract && enter(e, a, &here, &cwd) < 0)
+	if (!a->abstract && ub_entry_at(e, a->text) < 0)
 		return -1;
-	r = bind(fd, (const struct sockaddr *)&here.sa, here.len);
-	if (!r && !a->abstract)
-		ub_entry_note(e, S_IFSOCK);
-	return leave(cwd) < 0 ? -1 : r;
+	if (bind(fd, (const struct sockaddr *)&a->sa, a->len) < 0)
+		return -1;
+	if (!a->abstract && !ub_entry_at(&now, a->text)) {
+		if (!ub_statat(e->dir, "", &was) && !ub_statat(now.dir, "", &is)
+		    && was.dev == is.dev && was.ino == is.ino)
+			ub_entry_note(e, S_IFSOCK);
+		if (now.dir != AT_FDCWD)
+			close(now.dir);
+	}
+	return 0;
 }
