@@ -251,8 +251,11 @@ static void notify_systemd(void)
 	*ub_fmtu(msg + 16, (unsigned long)getpid()) = '\n';
 	errno = ENAMETOOLONG;   /* or empty: no address at all */
 	fd = ub_addr_try(&a, ns) ? -1 : ub_socket(SOCK_DGRAM);
-	if (fd < 0 || sendto(fd, msg, strlen(msg), MSG_DONTWAIT | MSG_NOSIGNAL,
-	                     (const struct sockaddr *)&a.sa, a.len) < 0)
+	/* as a dgram reply is sent: through no symlink, and as root only to a
+	   socket of root's (a user's link or file cannot redirect root's
+	   datagram); a user's server may write to any socket it can reach */
+	if (fd < 0 || ub_reply(fd, msg, strlen(msg), &a.sa, a.len,
+	                       geteuid() ? UB_ANYID : 0, &S.self) < 0)
 		ub_warnsys("unable to notify ", ns, (char *)0);
 	if (fd >= 0)
 		close(fd);

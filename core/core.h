@@ -25,6 +25,7 @@
 /* "No id given": (uid_t)-1 is the one value no user or group can have (the
    kernel reads it as "unchanged"), and the parsers refuse it. */
 #define UB_NOID ((unsigned)-1)
+#define UB_ANYID ((unsigned)-2)   /* ub_reply: a socket of any owner */
 
 /* Exit codes (s6 convention). */
 #define UB_EXIT_NOSERVER 1
