@@ -178,6 +178,7 @@ static int activated(void)
 static void writepid(void)
 {
 	char buf[24], tmp[NAME_MAX + 26];
+	unsigned long was[UB_MASKW];
 	struct ub_entry *e = &S.pidf;
 	int fd = -1;
 	char *p = ub_fmtu(buf, (unsigned long)getpid());
@@ -194,10 +195,12 @@ static void writepid(void)
 	memcpy(tmp + n + 1, buf, (size_t)(p - buf - 1));
 	tmp[n + (size_t)(p - buf)] = 0;
 	unlinkat(e->dir, tmp, 0);   /* a leftover of a killed start with our pid */
+	ub_hold(was, 1);   /* the temporary file and the rename, then noted */
 	fd = ub_openat(e->dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd >= 0 && !ub_writeall(fd, buf, (size_t)(p - buf)) && !close(fd)
 	    && !renameat(e->dir, tmp, e->dir, e->name)) {
 		ub_entry_note(e, S_IFREG);
+		ub_hold(was, 0);
 		return;
 	}
 	if (fd >= 0) {

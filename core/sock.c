@@ -103,6 +103,7 @@ int ub_listen(const struct ub_addr *a, int type, unsigned mode, int backlog,
 	mode_t old;
 	struct ub_file st;
 	struct ub_addr here = *a;
+	unsigned long was[UB_MASKW];
 	if (fd < 0)
 		ub_diesys(UB_EXIT_SYS, "unable to create socket", (char *)0);
 	/* credentials on every message from the first one (dgram: whom to
@@ -125,6 +126,7 @@ int ub_listen(const struct ub_addr *a, int type, unsigned mode, int backlog,
 		lk = lockdir(e);
 	}
 	old = umask((mode_t)(~mode & 0777));
+	ub_hold(was, 1);   /* until the file is noted: a TERM then removes it */
 	while (bind(fd, (const struct sockaddr *)&here.sa, here.len) < 0) {
 		int r;
 		if (errno != EADDRINUSE || a->abstract || ++tries > 3)
@@ -156,6 +158,7 @@ int ub_listen(const struct ub_addr *a, int type, unsigned mode, int backlog,
 	umask(old);
 	if (!a->abstract)
 		ub_entry_note(e, S_IFSOCK);   /* first: a failure from here on removes it */
+	ub_hold(was, 0);
 	if (cwd >= 0) {
 		if (ub_fchdir(cwd) < 0)
 			goto fail;
