@@ -192,11 +192,20 @@ static void writepid(void)
 		goto fail;
 	memcpy(tmp, e->name, n);
 	tmp[n] = '.';
-	memcpy(tmp + n + 1, buf, (size_t)(p - buf - 1));
-	tmp[n + (size_t)(p - buf)] = 0;
-	unlinkat(e->dir, tmp, 0);   /* a leftover of a killed start with our pid */
+	tmp[n + 17] = 0;
 	ub_hold(was, 1);   /* the temporary file and the rename, then noted */
-	fd = ub_openat(e->dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	/* a name no other user can guess and take first (with our pid it was a
+	   directory made in advance): getrandom, or the clock where it fails */
+	for (int tries = 0; fd < 0 && tries < 4; tries++) {
+		unsigned long long r;
+		if (syscall(SYS_getrandom, &r, sizeof r, 1 /* GRND_NONBLOCK */) != (long)sizeof r)
+			r = ub_now() * 0x9e3779b97f4a7c15ULL ^ (unsigned long long)getpid() << 40 ^ (unsigned)tries;
+		for (int i = 0; i < 16; i++, r >>= 4)
+			tmp[n + 1 + i] = "0123456789abcdef"[r & 15];
+		fd = ub_openat(e->dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0 && errno != EEXIST)
+			break;
+	}
 	if (fd >= 0 && !ub_writeall(fd, buf, (size_t)(p - buf)) && !close(fd)
 	    && !renameat(e->dir, tmp, e->dir, e->name)) {
 		ub_entry_note(e, S_IFREG);
