@@ -37,7 +37,8 @@ struct serve {
 	int out;                  /* -I print: stdout, our own non-blocking one if it can be */
 	int exec;                 /* -x: the exec service */
 	int needcred;             /* does anything use the client's credentials? */
-	int starved;              /* accept failed for want of resources; warned */
+	unsigned long starved;    /* accept or recvmsg failures since the last warning */
+	unsigned long long warned;   /* when the next warning may be given */
 	int upgrade;              /* SIGUSR2 came: re-exec between events */
 	unsigned maxconn, maxuid;
 	unsigned long idle;
@@ -79,6 +80,9 @@ void serve_dgram(void);
 int freeslot(void);
 void watch(unsigned i, unsigned ev);
 ssize_t consume(int fd, size_t n);
+
+/* uds_serve_loop.c: the listener rests after a failure for want of resources */
+void starve(const char *what);
 
 /* uds_serve_print.c: -I print */
 void print_out(const unsigned char *buf, size_t n);
