@@ -157,6 +157,7 @@ static int activated(void)
 static void writepid(void)
 {
 	char buf[24], tmp[NAME_MAX + 26];
+	unsigned long was[UB_MASKW];
 	struct ub_entry *e = &S.pidf;
 	int fd = -1;
 	char *p = ub_fmtu(buf, (unsigned long)getpid());
@@ -170,13 +171,24 @@ static void writepid(void)
 		goto fail;
 	memcpy(tmp, e->name, n);
 	tmp[n] = '.';
-	memcpy(tmp + n + 1, buf, (size_t)(p - buf - 1));
-	tmp[n + (size_t)(p - buf)] = 0;
-	unlinkat(e->dir, tmp, 0);   /* a leftover of a killed start with our pid */
-	fd = ub_openat(e->dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	tmp[n + 17] = 0;
+	ub_hold(was, 1);   /* the temporary file and the rename, then noted */
+	/* a name no other user can guess and take first (with our pid it was a
+	   directory made in advance): getrandom, or the clock where it fails */
+	for (int tries = 0; fd < 0 && tries < 4; tries++) {
+		unsigned long long r;
+		if (syscall(SYS_getrandom, &r, sizeof r, 1 /* GRND_NONBLOCK */) != (long)sizeof r)
+			r = ub_now() * 0x9e3779b97f4a7c15ULL ^ (unsigned long long)getpid() << 40 ^ (unsigned)tries;
+		for (int i = 0; i < 16; i++, r >>= 4)
+			tmp[n + 1 + i] = "0123456789abcdef"[r & 15];
+		fd = ub_openat(e->dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0 && errno != EEXIST)
+			break;
+	}
 	if (fd >= 0 && !ub_writeall(fd, buf, (size_t)(p - buf)) && !close(fd)
 	    && !renameat(e->dir, tmp, e->dir, e->name)) {
 		ub_entry_note(e, S_IFREG);
+		ub_hold(was, 0);
 		return;
 	}
 	if (fd >= 0) {
@@ -230,8 +242,11 @@ static void notify_systemd(void)
 	*ub_fmtu(msg + 16, (unsigned long)getpid()) = '\n';
 	errno = ENAMETOOLONG;   /* or empty: no address at all */
 	fd = ub_addr_try(&a, ns) ? -1 : ub_socket(SOCK_DGRAM);
-	if (fd < 0 || sendto(fd, msg, strlen(msg), MSG_DONTWAIT | MSG_NOSIGNAL,
-	                     (const struct sockaddr *)&a.sa, a.len) < 0)
+	/* as a dgram reply is sent: through no symlink, and as root only to a
+	   socket of root's (a user's link or file cannot redirect root's
+	   datagram); a user's server may write to any socket it can reach */
+	if (fd < 0 || ub_reply(fd, msg, strlen(msg), &a.sa, a.len,
+	                       geteuid() ? UB_ANYID : 0, &S.self) < 0)
 		ub_warnsys("unable to notify ", ns, (char *)0);
 	if (fd >= 0)
 		close(fd);

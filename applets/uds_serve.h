@@ -37,7 +37,8 @@ struct serve {
 	int out;                  /* -I print: stdout, our own non-blocking one if it can be */
 	int exec;                 /* -x: the exec service */
 	int needcred;             /* does anything use the client's credentials? */
-	int starved;              /* accept failed for want of resources; warned */
+	unsigned long starved;    /* accept or recvmsg failures since the last warning */
+	unsigned long long warned;   /* when the next warning may be given */
 	int upgrade;              /* SIGUSR2 came: re-exec between events */
 	uid_t startuid;           /* the real uid at the first start: it and root may upgrade */
 	unsigned maxconn, maxuid;
@@ -82,9 +83,12 @@ int freeslot(void);
 void watch(unsigned i, unsigned ev);
 ssize_t consume(int fd, size_t n);
 
+/* uds_serve_loop.c: the listener rests after a failure for want of resources */
+void starve(const char *what);
+
 /* uds_serve_print.c: -I print */
 void print_out(const unsigned char *buf, size_t n);
-void print_msg(unsigned char *buf, size_t n);
+void print_msg(const unsigned char *buf, size_t n);
 void serve_print(unsigned i, unsigned ev);
 
 /* uds_serve_upgrade.c: SIGUSR2, the same binary again in this process */

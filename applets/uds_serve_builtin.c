@@ -160,6 +160,8 @@ void serve_dgram(void)
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
+			if (errno != EAGAIN)
+				starve("unable to receive");
 			return;
 		}
 		ub_cmsg(&m, &cr, 0, 0, 0);   /* passed descriptors are closed here */

@@ -126,6 +126,24 @@ static unsigned peruid(uid_t uid)
 	return n;
 }
 
+/* Out of descriptors or memory (accept), or a datagram that cannot be read
+   (recvmsg; it stays queued): the listener rests 100 ms, never spins, and
+   the warning comes once a second at most, with how many failed since. */
+void starve(const char *what)
+{
+	char n[24];
+	unsigned long long now = ub_now();
+	S.starved++;
+	if (now >= S.warned) {
+		*ub_fmtu(n, S.starved) = 0;
+		ub_warnsys(what, " (", n, " since the last warning)", (char *)0);
+		S.starved = 0;
+		S.warned = now + 1000;
+	}
+	S.paused = now + 100;
+	listening(0);
+}
+
 static void do_accept(void)
 {
 	for (int k = 0; k < 16; k++) {
@@ -144,17 +162,10 @@ static void do_accept(void)
 		if (fd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
-			if (errno != EAGAIN) {
-				/* out of descriptors or memory: rest, never spin, warn once */
-				if (!S.starved)
-					ub_warnsys("unable to accept", (char *)0);
-				S.starved = 1;
-				S.paused = ub_now() + 100;
-				listening(0);
-			}
+			if (errno != EAGAIN)
+				starve("unable to accept");
 			return;
 		}
-		S.starved = 0;
 		n = 0;
 		memset(&cr, 0, sizeof cr);
 		if (S.needcred) {

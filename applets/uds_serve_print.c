@@ -30,13 +30,24 @@ void print_out(const unsigned char *buf, size_t n)
 	}
 }
 
-/* A message as one line: a newline is added unless it ends with one (buf
-   has room for it). */
-void print_msg(unsigned char *buf, size_t n)
+/* A message as one line (its newline, if it ends with one, is the line's
+   end), escaped (ub_esc) so that no client can write two lines, or a
+   terminal's controls; a stream's lines end at their own newlines. */
+void print_msg(const unsigned char *buf, size_t n)
 {
-	if (!n || buf[n - 1] != '\n')
-		buf[n++] = '\n';
-	print_out(buf, n);
+	char out[4096];
+	size_t o, k;
+	if (n && buf[n - 1] == '\n')
+		n--;
+	do {
+		k = n;
+		o = ub_esc(out, sizeof out - 1, buf, &k, S.type == SOCK_STREAM);
+		buf += k;
+		n -= k;
+		if (!n)
+			out[o++] = '\n';
+		print_out((const unsigned char *)out, o);
+	} while (n);
 }
 
 /* One event on a stream client. A line begun waits in the client's slot for

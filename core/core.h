@@ -25,6 +25,7 @@
 /* "No id given": (uid_t)-1 is the one value no user or group can have (the
    kernel reads it as "unchanged"), and the parsers refuse it. */
 #define UB_NOID ((unsigned)-1)
+#define UB_ANYID ((unsigned)-2)   /* ub_reply: a socket of any owner */
 
 /* Exit codes (s6 convention). */
 #define UB_EXIT_NOSERVER 1
@@ -122,6 +123,9 @@ union ub_cmsgbuf {
 	char b[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(253 * sizeof(int))];
 };
 
+/* esc.c: one line of text from any bytes, reversibly */
+size_t ub_esc(char *out, size_t cap, const unsigned char *in, size_t *n, int lines);
+
 /* io.c: the one place for EINTR, EAGAIN and short writes. */
 ssize_t ub_read(int fd, void *buf, size_t n);
 int ub_writeall(int fd, const void *buf, size_t n);
@@ -143,6 +147,8 @@ void ub_sigdefault(int sig);
 void ub_sigignore(int sig, int on);
 void ub_sigcatch(int sig, void (*h)(int));   /* h ends the process: see sys.c */
 void ub_sigdie(int sig) __attribute__((noreturn));   /* how h ends it */
+#define UB_MASKW (16 / sizeof(long))   /* a kernel sigset, MIPS's 128 bits */
+void ub_hold(unsigned long *was, int on);   /* TERM INT QUIT, around make+note */
 int ub_getsockopt(int fd, int level, int name, void *v, socklen_t *len);
 int ub_fcntl(int fd, int cmd, long arg);
 int ub_openat(int dir, const char *path, int flags);   /* O_CREAT: mode 0644 */

@@ -11,7 +11,8 @@
 /* A sender's path is only a name, looked up again when we send: by then it
    may be a symlink to a socket only root may reach, or to ourselves. So the
    path is opened one component at a time, following no symlink; what it
-   leads to must be a socket file owned by the sender's uid and not our own
+   leads to must be a socket file owned by the sender's uid (UB_ANYID: by
+   anyone, for a path that came from our own environment) and not our own
    (self), and the reply goes to that very file through its descriptor
    (/proc/self/fd/N), leaving nothing to swap in between. An abstract name
    has no file and no symlink: it is used as it is. -1 with errno (EPERM
@@ -47,7 +48,7 @@ int ub_reply(int s, const void *buf, size_t n, const struct sockaddr_un *to,
 	if (fd < 0)
 		return -1;
 	errno = EPERM;
-	if (!ub_statat(fd, "", &f) && f.type == S_IFSOCK && f.uid == uid
+	if (!ub_statat(fd, "", &f) && f.type == S_IFSOCK && (f.uid == uid || uid == UB_ANYID)
 	    && (f.dev != self->dev || f.ino != self->ino)) {
 		memcpy(via.sun_path, "/proc/self/fd/", 14);
 		ub_fmtu(via.sun_path + 14, (unsigned long)fd);

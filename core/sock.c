@@ -103,6 +103,7 @@ int ub_listen(const struct ub_addr *a, int type, unsigned mode, int backlog,
 	mode_t old;
 	struct ub_file st;
 	struct ub_addr here = *a;
+	unsigned long was[UB_MASKW];
 	if (fd < 0)
 		ub_diesys(UB_EXIT_SYS, "unable to create socket", (char *)0);
 	/* credentials on every message from the first one (dgram: whom to
@@ -125,6 +126,7 @@ int ub_listen(const struct ub_addr *a, int type, unsigned mode, int backlog,
 		lk = lockdir(e);
 	}
 	old = umask((mode_t)(~mode & 0777));
+	ub_hold(was, 1);   /* until the file is noted: a TERM then removes it */
 	while (bind(fd, (const struct sockaddr *)&here.sa, here.len) < 0) {
 		int r;
 		if (errno != EADDRINUSE || a->abstract || ++tries > 3)
@@ -156,6 +158,7 @@ int ub_listen(const struct ub_addr *a, int type, unsigned mode, int backlog,
 	umask(old);
 	if (!a->abstract)
 		ub_entry_note(e, S_IFSOCK);   /* first: a failure from here on removes it */
+	ub_hold(was, 0);
 	if (cwd >= 0) {
 		if (ub_fchdir(cwd) < 0)
 			goto fail;
@@ -181,15 +184,27 @@ int ub_connect(int fd, const struct ub_addr *a)
 	return r;
 }
 
-/* A client's own address; a path is noted, to be removed at exit if still ours. */
+/* A client's own address; a path is noted, to be removed at exit if still
+   ours. The bind is by the full path, since that is the address the server
+   sees and answers (by name from inside the directory, as ub_listen binds,
+   it would see only the name); so the file is noted only if the path leads
+   to the directory opened before, still: one swapped in meanwhile got the
+   file, and what is at the name in the first one is not ours. */
 int ub_bind_local(int fd, const struct ub_addr *a, struct ub_entry *e)
 {
+	struct ub_entry now;
+	struct ub_file was, is;
 	e->made = 0;
 	if (!a->abstract && ub_entry_at(e, a->text) < 0)
 		return -1;
 	if (bind(fd, (const struct sockaddr *)&a->sa, a->len) < 0)
 		return -1;
-	if (!a->abstract)
-		ub_entry_note(e, S_IFSOCK);
+	if (!a->abstract && !ub_entry_at(&now, a->text)) {
+		if (!ub_statat(e->dir, "", &was) && !ub_statat(now.dir, "", &is)
+		    && was.dev == is.dev && was.ino == is.ino)
+			ub_entry_note(e, S_IFSOCK);
+		if (now.dir != AT_FDCWD)
+			close(now.dir);
+	}
 	return 0;
 }

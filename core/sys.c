@@ -238,3 +238,12 @@ void ub_sigdie(int sig)
 	syscall(SYS_rt_sigprocmask, SIG_UNBLOCK, m, 0, SIGSETSIZE);
 	_exit(128 + sig);   /* the init of a pid namespace ignores its own kill */
 }
+
+/* TERM, INT and QUIT held while a file is made and noted as ours (on, the
+   mask before saved in was), then the mask as it was: a handler never runs
+   between the two, to leave a file it cannot know is ours. */
+void ub_hold(unsigned long *was, int on)
+{
+	unsigned long m[UB_MASKW] = { 1UL << (SIGTERM - 1) | 1UL << (SIGINT - 1) | 1UL << (SIGQUIT - 1) };
+	syscall(SYS_rt_sigprocmask, on ? SIG_BLOCK : SIG_SETMASK, on ? m : was, on ? was : 0, SIGSETSIZE);
+}

@@ -1,0 +1,31 @@
+/* esc.c: client bytes made safe for one line of text, and reversible. */
+#include "core.h"
+
+/* Escape in[0..*n) into out (cap bytes), as far as it fits without cutting an
+   escape: bytes below 0x20 but tab, 0x7f and the backslash become \xHH, a
+   newline \n (passed as it is with lines set: the caller's line ends), a
+   backslash \\. *n becomes what was taken; the bytes written are returned.
+   A cap of 4 or more always takes at least one byte. */
+size_t ub_esc(char *out, size_t cap, const unsigned char *in, size_t *n, int lines)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i = 0, o = 0;
+	for (; i < *n; i++) {
+		unsigned c = in[i];
+		size_t k = c == '\\' || (c == '\n' && !lines) ? 2
+		         : (c < 0x20 && c != '\t' && c != '\n') || c == 0x7f ? 4 : 1;
+		if (o + k > cap)
+			break;
+		if (k > 1)
+			out[o++] = '\\';
+		if (k == 4) {
+			out[o++] = 'x';
+			out[o++] = hex[c >> 4];
+			c = (unsigned char)hex[c & 15];
+		} else if (k == 2 && c == '\n')
+			c = 'n';
+		out[o++] = (char)c;
+	}
+	*n = i;
+	return o;
+}
