@@ -15,6 +15,7 @@ v=$(cat VERSION)
 t=build/udsbox-$v.tar.gz
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/udsbox-dist.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
+chmod 755 "$tmp"   # the suites run clients as other users, who must reach the binary
 make --no-print-directory dist >/dev/null 2>&1 && a=$(sha256sum "$t" | cut -d' ' -f1)
 sleep 1.1   # another second: no mtime of this run may leak into the tarball
 touch Makefile
