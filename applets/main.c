@@ -11,8 +11,10 @@
 
 int rename(const char *, const char *);   /* from <stdio.h>, which we keep out */
 
+/* UB_VERSION comes from the build: `git describe` in a clone, else the
+   VERSION file (toolchain/build.mk) */
 #ifndef UB_VERSION
-#define UB_VERSION "0.1.0"
+#error "UB_VERSION is set by the build (toolchain/build.mk)"
 #endif
 
 /* Sorted by name; adding an applet is one line. */
@@ -32,7 +34,7 @@ static const char usage[] =
 
 void ub_version(void)
 {
-	ub_out("udsbox " UB_VERSION "\n");
+	ub_out("udsbox " UB_VERSION " (ISC licence)\n");
 	_exit(0);
 }
 

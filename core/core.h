@@ -9,12 +9,39 @@
 
 /* Capacities: compile-time constants, never grown at run time. */
 #define UB_PATHMAX     107     /* bytes of a path or @name (sun_path less the NUL) */
+/* The ones a packager may set (CPPFLAGS=-DUB_MAXCONN=2000), each checked
+   against what the code can hold. */
+#ifndef UB_MAXCONN
 #define UB_MAXCONN     1000    /* hard limit of -c */
+#endif
+#ifndef UB_DEFCONN
 #define UB_DEFCONN     40      /* default of -c */
+#endif
+#ifndef UB_DEFBACKLOG
 #define UB_DEFBACKLOG  64
+#endif
+#ifndef UB_MAXRULES
 #define UB_MAXRULES    16      /* -A rules */
-#define UB_MAXGROUPS   1       /* supplementary groups after -u: just the one */
+#endif
+#ifndef UB_ENVMAX
 #define UB_ENVMAX      256     /* inherited environment entries kept for PROG */
+#endif
+#if UB_MAXCONN < 1 || UB_MAXCONN > 2000
+#error "UB_MAXCONN must be 1..2000: an upgrade hands the table over in one 64 KiB buffer"
+#endif
+#if UB_DEFCONN < 1 || UB_DEFCONN > UB_MAXCONN
+#error "UB_DEFCONN must be 1..UB_MAXCONN"
+#endif
+#if UB_DEFBACKLOG < 1 || UB_DEFBACKLOG > 65535
+#error "UB_DEFBACKLOG must be 1..65535"
+#endif
+#if UB_MAXRULES < 1 || UB_MAXRULES > 1000
+#error "UB_MAXRULES must be 1..1000"
+#endif
+#if UB_ENVMAX < 16 || UB_ENVMAX > 65536
+#error "UB_ENVMAX must be 16..65536"
+#endif
+#define UB_MAXGROUPS   1       /* supplementary groups after -u: just the one */
 #define UB_MSGMAX      512     /* one log or error line */
 #define UB_IOBUF       65536   /* one relay or scratch buffer */
 #define UB_PENDSLOTS   32      /* built-in replies parked for slow readers */

@@ -34,6 +34,26 @@ make --no-print-directory lint
 result "cppcheck and clang-tidy clean" $?
 sh test/install.sh
 result "make install" $?
+sh contrib/spdx --check
+result "SPDX licence line in every source file" $?
+
+# the packagers' contract (README "Packaging"): builds driven as the build
+# systems drive them, the release tarball, the recipes of contrib/ and the
+# Debian package; each adds its own "N passed, N failed[, N skipped]"
+mkdir -p build/host/test-results
+for p in build dist contrib debian; do
+	echo "== packaging: $p"
+	sh "test/pkg/$p.sh" >"build/host/test-results/pkg-$p.log" 2>&1
+	st=$?
+	grep -E ': (ok|FAIL|skipped)' "build/host/test-results/pkg-$p.log" | tail -n 30
+	set -- $(tail -n 1 "build/host/test-results/pkg-$p.log" | sed -n 's/^[a-z]*: \([0-9]*\) passed, \([0-9]*\) failed\(, \([0-9]*\) skipped\)\{0,1\}$/\1 \2 \4/p')
+	if [ $# -ge 2 ]; then
+		pass=$((pass + $1)) fail=$((fail + $2)) skip=$((skip + ${3:-0}))
+		[ "$st" -ne 0 ] && [ "$2" -eq 0 ] && result "packaging: $p" 1
+	else
+		result "packaging: $p" 1
+	fi
+done
 
 for t in $built; do
 	RUNNER=$(runner "$t") sh test/run.sh "$t"

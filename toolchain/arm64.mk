@@ -1,5 +1,6 @@
 # arm64: AArch64 static musl, run under qemu-aarch64
-CC := aarch64-linux-musl-gcc
-STRIP := aarch64-linux-gnu-strip
+TCC := aarch64-linux-musl-gcc
+TSTRIP := aarch64-linux-gnu-strip
 RUNNER := qemu-aarch64
 TARGET_CFLAGS :=
+TPKG := gcc-aarch64-linux-gnu musl-dev:arm64

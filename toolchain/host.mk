@@ -1,5 +1,6 @@
 # host: x86_64 static musl, run natively
-CC := musl-gcc
-STRIP := strip
+TCC := musl-gcc
+TSTRIP := strip
 RUNNER :=
 TARGET_CFLAGS :=
+TPKG := musl-tools

@@ -1,5 +1,6 @@
 # mipsel: MIPS32 little-endian (OpenWrt-class routers), run under qemu-mipsel
-CC := mipsel-linux-musl-gcc
-STRIP := mipsel-linux-gnu-strip
+TCC := mipsel-linux-musl-gcc
+TSTRIP := mipsel-linux-gnu-strip
 RUNNER := qemu-mipsel
 TARGET_CFLAGS :=
+TPKG := gcc-mipsel-linux-gnu musl-dev:mipsel
