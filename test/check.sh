@@ -91,6 +91,19 @@ for t in arm mips; do
 	fi
 done
 
+# the real kernels: Debian's kernel under qemu-system, busybox init as PID 1
+# (test/vm/vm.sh); each VM adds its checks to the totals
+for t in arm armel arm64 mipsel; do
+	case " $built " in *" $t "*) ;; *) continue ;; esac
+	sh test/vm/vm.sh "$t"
+	if [ -s "build/vm/$t/counts" ]; then
+		read -r p f s <"build/vm/$t/counts"
+		pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
+	else
+		result "vm $t" 1
+	fi
+done
+
 # the host binary's error paths under syscall fault injection, and the chaos
 # soak (20 s): each adds its own "N passed, N failed" to the totals
 case " $built " in *" host "*)
