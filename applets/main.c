@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* main.c: the udsbox multiplexer: dispatch on the basename of argv[0].
  *
  * usage: udsbox APPLET [ARG...]

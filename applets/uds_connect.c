@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* uds_connect.c: connect to a UNIX socket and relay stdio, probe, wait, or run a program.
  * The usage and help text is help[], above the option parsing in uds_connect_main.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* uds_serve.c: listen on a UNIX socket and serve every client.
  * The usage and help text is help[], above the option parsing in uds_serve_main.
  */

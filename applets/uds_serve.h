@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* uds_serve.h: what the files of uds-serve share: the state, the connection
    table, and the functions each concern offers the others. One process, one
    applet: the state is global, in fixed tables. */

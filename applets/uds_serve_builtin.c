@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* uds_serve_builtin.c: uds-serve's built-in services (upper, echo, discard),
    on every socket type, answering from the shared scratch area. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* uds_serve_exec.c: uds-serve -x, the exec service (s6-sudod's part). Each
    admitted client gets a session process of its own, forked like a PROG
    child and counted like one for -c and -C: it reads the request, runs the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* uds_serve_loop.c: uds-serve's event loop: accepting, the connection table,
    children, signals and idle connections. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* uds_serve_print.c: -I print, a sink that writes what clients send to
    stdout and answers nothing: a line a message (dgram, seqpacket), a line a
    line (stream), two clients' lines never mixed. While stdout is slow every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* uds_serve_prog.c: uds-serve's program per connection (UCSPI-IPC), and the
    exec service's session processes, started the same way. */
 #include <errno.h>

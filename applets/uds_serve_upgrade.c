@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* uds_serve_upgrade.c: uds-serve's live upgrade. SIGUSR2 executes the binary
    again, from its path, in this same process. The new image takes the
    listening socket as socket activation does (fd 3, LISTEN_PID, LISTEN_FDS),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* loadgen.c: load generator for udsbox's side-by-side benchmarks.
  *
  * usage: loadgen conn [-k K] [-d SECS] [-s BYTES] [-e] PATH

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* memwriter.c: the limit for pushing bytes into a UNIX socket.
  *
  * usage: memwriter PATH [BYTES]   (default 1 GiB)

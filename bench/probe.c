@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* probe.c: the limit for a connect probe: socket, connect, close, exit.
  *
  * usage: probe PATH      exit 0 if a server accepted, 1 if not.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* ref_server.c: the reference for udsbox's built-in service benchmarks.
  *
  * usage: ref_server [-e | -w] [-p] PATH

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # bench/run.sh: udsbox side by side with its peers; prints a table of ratios
 # and writes it, with the machine and the method, to a Markdown file.
 #

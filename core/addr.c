@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* addr.c: socket addresses: PATH or @abstract, with the sun_path length rules. */
 #include <stddef.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* cmsg.c: what comes with a message (ancillary data), taken and let go. */
 #include <string.h>
 #include <unistd.h>

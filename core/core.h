@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* core.h: the public header of udsbox's allocation-free, stdio-free core. */
 #ifndef UB_CORE_H
 #define UB_CORE_H

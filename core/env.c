@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* env.c: the child's environment, in a fixed array over the parent's strings. */
 #include <string.h>
 #include "core.h"

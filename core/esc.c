@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* esc.c: client bytes made safe for one line of text, and reversible. */
 #include "core.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fds.c: every descriptor above 2 but a few closed (or made close-on-exec),
    for a process that must hold nothing it was not meant to. */
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* getopt.c: a small reentrant getopt that stops at the first operand and at "--". */
 #include <string.h>
 #include "core.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* io.c: the one place that handles EINTR, EAGAIN and short writes. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* mem.c: memcpy and memset for the static builds. libc's are tuned for
    bandwidth (musl's ARM memcpy is 770 bytes of assembly); ours copy a word
    at a time when both ends allow it, and take a few instructions. The most

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* msg.c: one-line diagnostics, each written with a single write(2). */
 #include <errno.h>
 #include <fcntl.h>

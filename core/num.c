@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* num.c: strict number parsing (no sign, no blanks, no overflow) and formatting. */
 #include "core.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* path.c: finding a program in PATH and running it, in a fixed buffer. */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* pw.c: user and group look-ups in /etc/passwd and /etc/group, no allocation. */
 #include <fcntl.h>
 #include <string.h>

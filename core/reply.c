@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* reply.c: answer a datagram's sender, and nothing else in its place. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* sock.c: creating, binding, listening and connecting UNIX sockets. */
 #include <errno.h>
 #include <fcntl.h>

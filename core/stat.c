@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* stat.c: a file's type and identity, by statx(2). libc's lstat costs more
    than a third of our budget on 32-bit targets (time64 conversion). */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* sudo.c: the exec service's wire protocol, s6-sudo's version 1.0, for both
    ends (uds-serve -x, uds-connect -x). Every integer is big-endian.
 

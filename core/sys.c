@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* sys.c: raw system calls where libc's wrappers bring in more than we use
    (musl's set*id synchronise threads we never start; its socket-option and
    recvmsg wrappers convert 32-bit time stamps we never ask for). */

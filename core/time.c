@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* time.c: a monotonic clock in milliseconds. */
 #include <errno.h>
 #include <time.h>

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # test/check.sh TARGET...: what `make check` runs. Builds every target, runs the
 # static checks and every suite on every target (a failure does not stop the
 # rest), then prints one line: N passed, N failed.

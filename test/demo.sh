@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # test/demo.sh [TARGET]: the seed's exchange with one target's build (default
 # arm), under that target's emulator (toolchain/TARGET.mk's RUNNER).
 set -u

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # test/install.sh: `make install` into a temporary DESTDIR puts the binary, its
 # relative applet links and the man pages in place, and the links run.
 set -u

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # test/lib.sh: helpers shared by the udsbox shunit2 suites (sourced, never run).
 #
 # Environment, set by test/run.sh:

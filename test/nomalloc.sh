@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # test/nomalloc.sh TARGET...: no object and no static link pulls in an
 # allocator or stdio. One result line per target; exits non-zero on a find.
 bad='malloc|calloc|realloc|free|aligned_alloc|posix_memalign|memalign|__libc_malloc|__malloc_donate'

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # test/run.sh: run every suite against one target's binary and record the totals.
 # Usage: test/run.sh TARGET   (RUNNER in the environment selects the emulator)
 set -u

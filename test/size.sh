@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # test/size.sh BUDGET SHORT-BUDGET TARGET...: print each target's bytes; fail
 # when ARMv7's exceed BUDGET (build/arm), or SHORT-BUDGET for a `make
 # HELP=short` build (build/arm-short). A TARGET is a directory of build/.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # arm: ARMv7-A, Thumb-2, hard float (Debian armhf with musl), run under qemu-arm
 TCC := arm-linux-musleabihf-gcc
 TSTRIP := arm-linux-gnueabihf-strip

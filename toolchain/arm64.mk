@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # arm64: AArch64 static musl, run under qemu-aarch64
 TCC := aarch64-linux-musl-gcc
 TSTRIP := aarch64-linux-gnu-strip

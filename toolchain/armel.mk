@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # armel: ARMv5TE soft float (older ARM boards), run under qemu-arm
 TCC := arm-linux-musleabi-gcc
 TSTRIP := arm-linux-gnueabi-strip

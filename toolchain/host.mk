@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # host: x86_64 static musl, run natively
 TCC := musl-gcc
 TSTRIP := strip

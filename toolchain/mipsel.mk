@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # mipsel: MIPS32 little-endian (OpenWrt-class routers), run under qemu-mipsel
 TCC := mipsel-linux-musl-gcc
 TSTRIP := mipsel-linux-gnu-strip

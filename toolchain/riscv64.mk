@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # riscv64: RV64GC, lp64d, with the musl toolchain/musl builds (Debian has no
 # musl-dev:riscv64 in bookworm), run under qemu-riscv64
 TCC := build/toolchain/riscv64/bin/riscv64-linux-musl-gcc

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # toolchain/rules-bench.mk: `make bench` and `make bench-arm`, side-by-side
 # benchmarks of udsbox against s6, ucspi-unix, socat, nc and a reference
 # epoll server (bench/). Never part of `make check`; never fails on a ratio.

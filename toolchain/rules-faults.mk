@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # toolchain/rules-faults.mk: syscall fault injection under strace.
 #   make faults     build the host binary, then run test/faults/faults.sh against it:
 #                   every workload, server and client side, every injection of

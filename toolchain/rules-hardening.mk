@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # toolchain/rules-hardening.mk: fuzzing, sanitizers, valgrind and lint, on the
 # glibc host (included by the top Makefile; none of this is a shipped target).
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # toolchain/rules-load.mk: the host-side load tools (test/tools/) and the load
 # suite alone. test/load.test builds the tools itself on first use; these rules
 # are for working on them.

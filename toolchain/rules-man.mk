@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # rules-man.mk: the manual pages (man/*.1, mdoc), included by the top Makefile.
 #
 # make manlint   lint every page with mandoc; fails on any message or a

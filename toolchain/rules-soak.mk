@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # toolchain/rules-soak.mk: the chaos soak (test/soak/soak.sh), included by the
 # top Makefile.
 #   make soak [SOAK_SECONDS=20] [SOAK_TARGET=arm]

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # toolchain/rules-vm.mk: udsbox on real kernels (test/vm/vm.sh), included by
 # the top Makefile.
 #   make vm-arm vm-armel vm-arm64 vm-mipsel   one VM: Debian's kernel under

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # test/faults/faults.sh: systematic syscall fault injection under strace (make faults).
 #
 # usage: test/faults/faults.sh                      every workload, every side

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # test/faults/plan.awk: read the full `strace -f` trace of one side of one
 # workload, print one line per system call name:
 #

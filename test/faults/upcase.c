@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* upcase.c: the PROG of the fault-injection harness's PROG workload: copy
  * stdin to stdout with a-z mapped to A-Z, as `tr a-z A-Z` does.
  *

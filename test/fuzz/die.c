@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* die.c: the harness side of every fuzz target: ub_die and ub_diesys that
    return to fz_call, and the checks' failure report. core/msg.c is built
    with its own ub_die/ub_diesys renamed away (see toolchain/rules-hardening.mk). */

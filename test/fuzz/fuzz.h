@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz.h: what the udsbox fuzz targets share. ub_die and ub_diesys come back
    to the harness (longjmp) instead of exiting, so that inputs the core
    rejects are checked as cheaply as those it takes. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz_addresses.c: ub_addr_get (PATH and @NAME, the sun_path length rules,
    usage errors instead of truncation) and ub_socktype, checked against the
    spec; every address it takes must come back unchanged from ub_addr_fmt.

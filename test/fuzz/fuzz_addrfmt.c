@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz_addrfmt.c: ub_addr_fmt on a peer address as accept(2) or recvfrom(2)
    may hand it over: any bytes, any length the kernel reports (even past the
    structure), into the UB_PATHMAX + 2 bytes the applets give it; then

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz_dbline.c: -A rules and the /etc/passwd and /etc/group look-ups.
    ub_dbline on every line, by name and by id, against a reference; then
    ub_user and ub_group (the fixed-buffer scan, overlong lines, the last line

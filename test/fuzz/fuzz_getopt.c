@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz_getopt.c: ub_getopt with a fuzzed argv and the two applets' option
    specs, as the applets' loops use it: every option's value goes to the
    parser that applet gives it (ub_getnum, ub_getms, ub_socktype,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz_numbers.c: ub_ulong, ub_octal, ub_duration, ub_getnum, ub_getms and
    ub_fmtu against plain reference parsers; ub_fmtu round trip; ub_errstr.
    Input: the bytes up to the first NUL are the text to parse; the first 8

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz_sudo.c: the exec service's request (core/sudo.c): ub_sudo_parse on
    any body, against a reference parser written here from the protocol's
    description; ub_env_merge on what it accepts, against the rule of the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # test/hardening/fuzz.sh SECONDS TARGET...: run each libFuzzer target build/fuzz/TARGET
 # for SECONDS over its seeds (test/fuzz/corpus/TARGET), one after another (one core).
 # Prints the executions per target, also in build/fuzz/summary.txt; a crash input

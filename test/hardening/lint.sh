@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # test/hardening/lint.sh FILE...: cppcheck, then clang-tidy (checks in
 # .clang-tidy at the top), over the given C files, as the glibc builds see
 # them (-std=gnu11 -D_GNU_SOURCE). Prints every finding; exits non-zero on any.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # test/hardening/suites.sh asan|vg: run the shunit2 suites (test/run.sh) on the
 # sanitizer build (build/asan) or under valgrind (build/vg), then fail if any
 # report was written, printing each. The suites' own pass/fail line is kept.

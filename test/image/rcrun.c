@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* rcrun.c: the init-script runner of the busybox-free image (test/image/),
    for a CPU Debian ships no busybox for. It runs a file of steps, one a line,
    and stops at the first that fails, with "rcS: FAIL: line N: ..." and exit 1.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # test/soak/soak.sh: the chaos soak (make soak SOAK_SECONDS=N). Random clients
 # (test/tools/soak.c: normal, slow, stalled, aborted, reset and hung-up ones,
 # 0 to 4 MiB) against a stream `uds-serve -I upper`, and random message

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # test/tools/build.sh OUTDIR: compile each host-side test tool (test/tools/*.c)
 # into OUTDIR, when it is missing or older than its source.
 # The tools run on the build machine, never on the target: plain cc and libc,

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 # test/tools/endian.py: the native side of test/endian.test, each a
 # subcommand. It runs on the build machine (never under the emulator), so what
 # it sends and checks is in the byte order of neither the target nor the

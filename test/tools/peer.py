@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 # test/tools/peer.py: hostile and unusual socket peers for the suites, each a
 # subcommand. They run on the build machine (never under the emulator) and
 # talk to the applets under test only through sockets and descriptors.

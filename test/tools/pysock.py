@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 # test/tools/pysock.py: Python's own socket module as a peer of the applets,
 # for test/peers.test. Each subcommand is a plain client or receiver, written
 # as a Python user would write one; it runs on the build machine (never under

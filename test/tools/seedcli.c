@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* seedcli.c: the client of the "seed" protocol, the classic pattern in which
  * a UNIX stream server learns who its client is from the file the client
  * bound its socket to.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* seedsrv.c: the server of the "seed" protocol: it authenticates each client
  * by the file the client bound its stream socket to, then uppercases.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* sigdfl.c: run a command with every signal at its default disposition and
  * an empty signal mask, as init would start it.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* soak.c: a chaos soak client for udsbox's built-in upper service.
  *
  * usage: soak [-psW] [-H N] [-k K] [-n CONC] [-r SEED] [-t SECS] [-w SECS] [-x LIST] ADDRESS

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 # test/tools/sudoraw.py: a hand-made client of the exec service (the s6-sudo
 # 1.0 exchange), for test/exec.test: well-formed requests and broken ones.
 # It runs on the build machine (never under the emulator).

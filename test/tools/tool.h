@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* tool.h: what the host-side test tools share (the C files beside it include it;
    udsbox never does). Each function is static inline, so a tool that does
    not use one carries no copy of it. */

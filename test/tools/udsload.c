@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* udsload.c: a host-side load and fault client for udsbox's test suites.
  *
  * usage: udsload [-egs] [-p P] [-d SECS] [-t SECS] MODE ADDRESS ARG

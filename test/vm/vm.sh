@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # test/vm/vm.sh VM: boot Debian's own kernel for VM (arm, armel, arm64, mipsel)
 # under qemu-system with an initramfs of busybox-static, build/TARGET/udsbox
 # and the project's recipes, busybox init as PID 1; the checks run inside
