@@ -176,7 +176,7 @@ void ub_sigignore(int sig, int on);
 void ub_sigcatch(int sig, void (*h)(int));   /* h ends the process: see sys.c */
 void ub_sigdie(int sig) __attribute__((noreturn));   /* how h ends it */
 #define UB_MASKW (16 / sizeof(long))   /* a kernel sigset, MIPS's 128 bits */
-void ub_hold(unsigned long *was, int on);   /* TERM INT QUIT, around make+note */
+void ub_hold(unsigned long *was, int on);   /* TERM INT QUIT HUP, around make+note */
 int ub_getsockopt(int fd, int level, int name, void *v, socklen_t *len);
 int ub_fcntl(int fd, int cmd, long arg);
 int ub_openat(int dir, const char *path, int flags);   /* O_CREAT: mode 0644 */

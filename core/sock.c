@@ -195,11 +195,15 @@ int ub_bind_local(int fd, const struct ub_addr *a, struct ub_entry *e)
 {
 	struct ub_entry now;
 	struct ub_file was, is;
+	unsigned long mask[UB_MASKW];
+	int r = -1;
 	e->made = 0;
 	if (!a->abstract && ub_entry_at(e, a->text) < 0)
 		return -1;
+	ub_hold(mask, 1);   /* until the file is noted: a TERM then removes it */
 	if (bind(fd, (const struct sockaddr *)&a->sa, a->len) < 0)
-		return -1;
+		goto out;
+	r = 0;
 	if (!a->abstract && !ub_entry_at(&now, a->text)) {
 		if (!ub_statat(e->dir, "", &was) && !ub_statat(now.dir, "", &is)
 		    && was.dev == is.dev && was.ino == is.ino)
@@ -207,5 +211,7 @@ int ub_bind_local(int fd, const struct ub_addr *a, struct ub_entry *e)
 		if (now.dir != AT_FDCWD)
 			close(now.dir);
 	}
-	return 0;
+out:
+	ub_hold(mask, 0);
+	return r;
 }

@@ -245,6 +245,7 @@ void ub_sigdie(int sig)
    between the two, to leave a file it cannot know is ours. */
 void ub_hold(unsigned long *was, int on)
 {
-	unsigned long m[UB_MASKW] = { 1UL << (SIGTERM - 1) | 1UL << (SIGINT - 1) | 1UL << (SIGQUIT - 1) };
+	unsigned long m[UB_MASKW] = { 1UL << (SIGTERM - 1) | 1UL << (SIGINT - 1) | 1UL << (SIGQUIT - 1)
+		| 1UL << (SIGHUP - 1) };
 	syscall(SYS_rt_sigprocmask, on ? SIG_BLOCK : SIG_SETMASK, on ? m : was, on ? was : 0, SIGSETSIZE);
 }
