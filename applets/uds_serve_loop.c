@@ -231,8 +231,11 @@ void signals(void)
 			break;
 		case SIGUSR2:
 			/* only root and who started us: after -u, every process of
-			   that user may signal us */
-			if (si[k].ssi_uid && si[k].ssi_uid != S.startuid) {
+			   that user may signal us. And only a kill or tkill, whose
+			   uid the kernel fills in: rt_sigqueueinfo (SI_QUEUE) lets
+			   the sender write any uid it likes */
+			if ((si[k].ssi_code != SI_USER && si[k].ssi_code != SI_TKILL)
+			    || (si[k].ssi_uid && si[k].ssi_uid != S.startuid)) {
 				char u[24];
 				ub_fmtu(u, si[k].ssi_uid);
 				ub_info("ignore SIGUSR2 from uid ", u, (char *)0);
