@@ -8,7 +8,7 @@ LICENSE = "ISC"
 LIC_FILES_CHKSUM = "file://LICENSE;md5=5e051288b8c3cbd06260ffbb347c753a"
 
 SRC_URI = "https://example.org/udsbox/releases/udsbox-${PV}.tar.gz"
-SRC_URI[sha256sum] = "74b1699430d0e5a438a887d6375fff6b921894fc386886387b55b1625d37d3b0"
+SRC_URI[sha256sum] = "b1c990da2f6bb6a505497badc3c0dc88a288c09aa45c99ea299798cd425c28cc"
 
 # the build's own variables: the cross compiler and flags as the recipe has
 # them, linked like the rest of the image, unstripped (do_package strips and
