@@ -8,6 +8,16 @@ pass=0 fail=0 skip=0
 result() {   # result NAME STATUS
 	if [ "$2" -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "check: FAILED: $1"; fi
 }
+# tally FILE NAME: add the "passed failed skipped" of FILE to the totals, or
+# count NAME as failed when it has none (its run died before it could count)
+tally() {
+	if [ -s "$1" ]; then
+		read -r p f s <"$1"
+		pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
+	else
+		result "$2" 1
+	fi
+}
 runner() {
 	sed -n 's/^RUNNER := *//p' "toolchain/$1.mk"
 }
@@ -58,24 +68,14 @@ done
 
 for t in $built; do
 	RUNNER=$(runner "$t") sh test/run.sh "$t"
-	if [ -s "build/$t/test-results/total" ]; then
-		read -r p f s <"build/$t/test-results/total"
-		pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
-	else
-		result "suites on $t" 1
-	fi
+	tally "build/$t/test-results/total" "suites on $t"
 done
 # the HELP=short ARMv7 build: its own smoke suite (the suites above are for the
 # default build, whose --help test/help.test holds to every option)
 case " $built " in *" arm "*)
 	rm -f build/arm-short/test-results/total
 	[ -x build/arm-short/udsbox ] && RUNNER=$(runner arm) SUITES=test/short/smoke.test sh test/run.sh arm-short
-	if [ -s build/arm-short/test-results/total ]; then
-		read -r p f s <build/arm-short/test-results/total
-		pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
-	else
-		result "HELP=short smoke suite" 1
-	fi
+	tally build/arm-short/test-results/total "HELP=short smoke suite"
 esac
 # the minimal images under binfmt_misc: ARMv7 (busybox rootfs, rcS script),
 # big-endian MIPS (no busybox for it: udsbox and test/image/rcrun alone)
@@ -97,12 +97,7 @@ done
 for t in arm armel arm64 mipsel; do
 	case " $built " in *" $t "*) ;; *) continue ;; esac
 	sh test/vm/vm.sh "$t"
-	if [ -s "build/vm/$t/counts" ]; then
-		read -r p f s <"build/vm/$t/counts"
-		pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
-	else
-		result "vm $t" 1
-	fi
+	tally "build/vm/$t/counts" "vm $t"
 done
 
 # the host binary's error paths under syscall fault injection, and the chaos
