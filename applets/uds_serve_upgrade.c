@@ -162,11 +162,7 @@ int upgraded(void)
 	close((int)fd);
 	if (why) {
 		ub_warnsys("unable to take over the old state: bad ", why, (char *)0);
-#ifdef SYS_close_range
-		if (syscall(SYS_close_range, 4U, ~0U, 0U))
-#endif
-			for (int d = 4; d < FDMAX; d++)
-				close(d);
+		ub_closefds((const int[]){ 3 }, 1, 0);   /* all but the listening socket */
 		S.startuid = 0;
 		return 1;
 	}
