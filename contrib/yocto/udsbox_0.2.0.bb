@@ -8,7 +8,7 @@ LICENSE = "ISC"
 LIC_FILES_CHKSUM = "file://LICENSE;md5=5e051288b8c3cbd06260ffbb347c753a"
 
 SRC_URI = "https://example.org/udsbox/releases/udsbox-${PV}.tar.gz"
-SRC_URI[sha256sum] = "b1c990da2f6bb6a505497badc3c0dc88a288c09aa45c99ea299798cd425c28cc"
+SRC_URI[sha256sum] = "e57c5a13b49bf7f90fb920daf798cdfc6db3ea8a4b46349595a220d0e8fa1f14"
 
 # the build's own variables: the cross compiler and flags as the recipe has
 # them, linked like the rest of the image, unstripped (do_package strips and
