@@ -8,7 +8,7 @@ LICENSE = "ISC"
 LIC_FILES_CHKSUM = "file://LICENSE;md5=5e051288b8c3cbd06260ffbb347c753a"
 
 SRC_URI = "https://example.org/udsbox/releases/udsbox-${PV}.tar.gz"
-SRC_URI[sha256sum] = "e57c5a13b49bf7f90fb920daf798cdfc6db3ea8a4b46349595a220d0e8fa1f14"
+SRC_URI[sha256sum] = "0b8c0ee3c11e9d43cf0ca7c09f73e13848db0a9562093e69ddba3a5171147c3d"
 
 # the build's own variables: the cross compiler and flags as the recipe has
 # them, linked like the rest of the image, unstripped (do_package strips and
