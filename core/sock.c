@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/file.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include "core.h"
@@ -188,15 +189,21 @@ int ub_connect(int fd, const struct ub_addr *a)
 /* A client's own address; a path is noted, to be removed at exit if still
    ours. The bind is by the full path, since that is the address the server
    sees and answers (by name from inside the directory, as ub_listen binds,
-   it would see only the name); so the file is noted only if the path leads
-   to the directory opened before, still: one swapped in meanwhile got the
-   file, and what is at the name in the first one is not ours. */
+   it would see only the name). Where the kernel hands us the very file the
+   bind made (SIOCUNIXFILE: root, Linux 6.1 has it), that file is what is
+   noted, by dev/ino: wherever a swapped parent put it, and whatever is at
+   the name in the first directory afterwards, only that file is removed.
+   Elsewhere the file is noted only if the path leads to the directory
+   opened before, still: one swapped in meanwhile got the file. */
+#ifndef SIOCUNIXFILE
+#define SIOCUNIXFILE 0x89e0
+#endif
 int ub_bind_local(int fd, const struct ub_addr *a, struct ub_entry *e)
 {
 	struct ub_entry now;
 	struct ub_file was, is;
 	unsigned long mask[UB_MASKW];
-	int r = -1;
+	int r = -1, mine;
 	e->made = 0;
 	if (!a->abstract && ub_entry_at(e, a->text) < 0)
 		return -1;
@@ -204,7 +211,17 @@ int ub_bind_local(int fd, const struct ub_addr *a, struct ub_entry *e)
 	if (bind(fd, (const struct sockaddr *)&a->sa, a->len) < 0)
 		goto out;
 	r = 0;
-	if (!a->abstract && !ub_entry_at(&now, a->text)) {
+	if (a->abstract)
+		goto out;
+	/* the raw call: musl's ioctl() brings a time64 table of 1 KiB */
+	if ((mine = (int)syscall(SYS_ioctl, fd, SIOCUNIXFILE, 0)) >= 0) {
+		if (!ub_statat(mine, "", &is) && is.type == S_IFSOCK) {
+			e->dev = is.dev;
+			e->ino = is.ino;
+			e->made = 1;
+		}
+		close(mine);
+	} else if (!ub_entry_at(&now, a->text)) {
 		if (!ub_statat(e->dir, "", &was) && !ub_statat(now.dir, "", &is)
 		    && was.dev == is.dev && was.ino == is.ino)
 			ub_entry_note(e, S_IFSOCK);
