@@ -112,31 +112,21 @@ void conn_free(unsigned i)
 gid_t groups[UB_PEERGROUPS];
 int ngroups;
 
-static void warn(const char *s)
-{
-	if (ub_verbosity)
-		ub_putfd(2, (const char *[]){ ub_prog, ": warning: ", s, 0 });
-}
-
 /* Once, at start: can the clients' supplementary groups be read? The
-   listening socket is asked, whose peer credentials are our own. Said
-   here, never per client. */
+   listening socket is asked, whose peer credentials are our own. A gid:
+   rule that can match only the primary gid is said here, never per client. */
 void groups_init(void)
 {
 	socklen_t l = sizeof groups;
-	if (S.type == SOCK_DGRAM) {
-		if (S.gidrule)
-			warn("-A gid: matches only the primary gid of a datagram's sender");
-		return;
+	const char *why = "a datagram carries no other";
+	if (S.type != SOCK_DGRAM) {
+		if (!S.gidrule && !S.prog)
+			return;
+		why = "no SO_PEERGROUPS in this kernel";
+		S.groups = ub_getsockopt(S.lfd, SOL_SOCKET, SO_PEERGROUPS, groups, &l) >= 0 || errno != ENOPROTOOPT;
 	}
-	if (!S.gidrule && !S.prog)
-		return;
-	if (ub_getsockopt(S.lfd, SOL_SOCKET, SO_PEERGROUPS, groups, &l) < 0 && errno == ENOPROTOOPT) {
-		if (S.gidrule)
-			warn("-A gid: matches only the primary gid: the kernel has no SO_PEERGROUPS");
-		return;
-	}
-	S.groups = 1;
+	if (!S.groups && S.gidrule && ub_verbosity)
+		ub_putfd(2, (const char *[]){ ub_prog, ": warning: -A gid: matches the primary gid only: ", why, 0 });
 }
 
 /* The client's supplementary groups into groups[]: how many, or -1 where
