@@ -8,7 +8,7 @@
 
 /* The fixed slots of the child's UCSPI environment. */
 static char e_uid[40], e_gid[40], e_pid[40], e_num[40], e_rpath[16 + UB_PATHMAX];
-static char e_groups[sizeof "IPCREMOTEGROUPS=" + 11 * UB_PEERGROUPS];   /* 10 digits and a comma each */
+static char e_groups[sizeof "IPCREMOTEGROUPS=" + 11UL * UB_PEERGROUPS];   /* 10 digits and a comma each */
 char e_lpath[16 + UB_PATHMAX];
 
 static void envnum(char *buf, const char *key, unsigned long v)
