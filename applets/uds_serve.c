@@ -100,6 +100,7 @@ static void rule(const char *r)
 		ub_die(UB_EXIT_USAGE, "bad rule: ", r, (char *)0);
 	if (isgid ? ub_group(r + 4, &id) : ub_user(r + 4, &id, &g))
 		ub_die(UB_EXIT_USAGE, isgid ? "unknown group: " : "unknown user: ", r + 4, (char *)0);
+	S.gidrule |= isgid;
 	S.rules[S.nrules].isgid = (char)isgid;
 	S.rules[S.nrules++].id = id;
 }
@@ -275,6 +276,7 @@ static const char help[] =
 	"-u  drop to USER and its group\n"
 	"-g  drop to GROUP\n"
 	"-A  admit only uid:ID or gid:ID (repeatable)\n"
+	"    gid: any group of the client's; dgram: its primary gid only\n"
 	"-t  idle timeout of built-in services; -x: request deadline (10)\n"
 	"-I  service without PROG (upper); print writes to stdout\n"
 	"-x  exec service: PROG ARG... on the client's fds 0-2, with its ARGs\n");
@@ -290,7 +292,7 @@ int uds_serve_main(int argc, char **argv)
 	int opt, ready1 = 0, bg = -1, daemonize = 0, act, up;
 	/* what neither PROG nor a new image of ours (upgrade.c) inherits */
 	static const char *const drop[] = { "PROTO", "IPCREMOTEEUID", "IPCREMOTEEGID",
-		"IPCREMOTEPID", "IPCREMOTEPATH", "IPCLOCALPATH", "IPCCONNNUM",
+		"IPCREMOTEGROUPS", "IPCREMOTEPID", "IPCREMOTEPATH", "IPCLOCALPATH", "IPCCONNNUM",
 		"LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "NOTIFY_SOCKET", UPGRADE_VAR, 0 };
 	static char exe[UB_PROGMAX];
 

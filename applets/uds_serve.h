@@ -50,7 +50,9 @@ struct serve {
 	const char *progpath;     /* PROG found in PATH once, at start */
 	const char *pidfile;
 	const char *exe;          /* our binary: argv[0] with a slash, else found in PATH at start, or "" */
-	struct { char isgid; unsigned id; } rules[UB_MAXRULES];
+	int gidrule;              /* is one of the rules a gid: rule? */
+	int groups;               /* read each client's supplementary groups (SO_PEERGROUPS) */
+	struct ub_rule rules[UB_MAXRULES];
 };
 extern struct serve S;
 
@@ -70,7 +72,6 @@ void serve_loop(const sigset_t *sigs) __attribute__((noreturn));
 int epctl(int op, int fd, unsigned ev, unsigned id);
 unsigned conn_new(void);
 void conn_free(unsigned i);
-int allowed(const struct ucred *cr);
 void info3(const char *what, unsigned long a, unsigned long b, unsigned long c);
 void signals(void);
 void reap_all(void);
@@ -98,6 +99,12 @@ void upgrade(void);
 int upgraded(void);
 void adopt(void);
 const char *state_check(const unsigned char *st, size_t n);   /* 0: in range */
+
+/* uds_serve_loop.c: the supplementary groups of the client just accepted
+   (ngroups -1: not read), for -A and IPCREMOTEGROUPS */
+extern gid_t groups[UB_PEERGROUPS];
+extern int ngroups;
+void groups_init(void);
 
 /* uds_serve_prog.c: a program per connection */
 void spawn(int fd, const struct ucred *cr, const struct sockaddr_un *sa, socklen_t salen, unsigned n);

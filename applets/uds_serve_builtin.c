@@ -170,7 +170,7 @@ void serve_dgram(void)
 			ub_info("drop datagram larger than the buffer", (char *)0);
 			continue;
 		}
-		if (!allowed(&cr)) {
+		if (!ub_allowed(S.rules, S.nrules, cr.uid, cr.gid, 0, 0)) {
 			info3("refuse", (unsigned long)cr.pid, cr.uid, cr.gid);
 			continue;
 		}

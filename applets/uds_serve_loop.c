@@ -109,14 +109,44 @@ void conn_free(unsigned i)
 	resume();
 }
 
-int allowed(const struct ucred *cr)
+gid_t groups[UB_PEERGROUPS];
+int ngroups;
+
+/* Once, at start: can the clients' supplementary groups be read? The
+   listening socket is asked, whose peer credentials are our own. A gid:
+   rule that can match only the primary gid is said here, never per client. */
+void groups_init(void)
 {
-	if (!S.nrules)
-		return 1;
-	for (int i = 0; i < S.nrules; i++)
-		if ((S.rules[i].isgid ? cr->gid : cr->uid) == S.rules[i].id)
-			return 1;
-	return 0;
+	socklen_t l = sizeof groups;
+	const char *why = "a datagram carries no other";
+	if (S.type != SOCK_DGRAM) {
+		if (!S.gidrule && !S.prog)
+			return;
+		why = "no SO_PEERGROUPS in this kernel";
+		S.groups = ub_getsockopt(S.lfd, SOL_SOCKET, SO_PEERGROUPS, groups, &l) >= 0 || errno != ENOPROTOOPT;
+	}
+	if (!S.groups && S.gidrule && ub_verbosity)
+		ub_putfd(2, (const char *[]){ ub_prog, ": warning: -A gid: matches the primary gid only: ", why, 0 });
+}
+
+/* The client's supplementary groups into groups[]: how many, or -1 where
+   they cannot be read: more than UB_PEERGROUPS (ERANGE, the length the
+   kernel needs given back, none of them), or an emulator that passes the
+   option on as an int (ERANGE from two groups on, the length unchanged).
+   A gid: rule then matches the primary gid only, never more, and -v says so. */
+static int peergroups(int fd, const struct ucred *cr)
+{
+	socklen_t l = sizeof groups;
+	char what[64], *p = what;
+	if (!ub_getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &l) && l <= sizeof groups)
+		return (int)(l / sizeof *groups);
+	if (errno == ERANGE && l > sizeof groups) {
+		p = ub_fmtu(what, l / sizeof *groups);
+		*p++ = ' ';
+	}
+	memcpy(p, "supplementary groups not checked for", 37);
+	info3(what, (unsigned long)cr->pid, cr->uid, cr->gid);
+	return -1;
 }
 
 static unsigned peruid(uid_t uid)
@@ -168,13 +198,17 @@ static void do_accept(void)
 			return;
 		}
 		n = 0;
+		ngroups = -1;
 		memset(&cr, 0, sizeof cr);
 		if (S.needcred) {
 			if (ub_getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &cl) < 0) {
 				close(fd);
 				continue;
 			}
-			if (!allowed(&cr) || (n = peruid(cr.uid) + 1) > S.maxuid) {
+			if (S.groups)
+				ngroups = peergroups(fd, &cr);
+			if (!ub_allowed(S.rules, S.nrules, cr.uid, cr.gid, groups, ngroups < 0 ? 0 : (unsigned)ngroups)
+			    || (n = peruid(cr.uid) + 1) > S.maxuid) {
 				info3("refuse", (unsigned long)cr.pid, cr.uid, cr.gid);
 				close(fd);
 				continue;
@@ -289,6 +323,7 @@ static int timeout(void)
 
 void loop_init(void)
 {
+	groups_init();
 	S.ep = epoll_create1(EPOLL_CLOEXEC);
 	if (S.ep < 0)
 		ub_diesys(UB_EXIT_SYS, "unable to create epoll", (char *)0);

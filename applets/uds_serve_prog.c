@@ -8,6 +8,7 @@
 
 /* The fixed slots of the child's UCSPI environment. */
 static char e_uid[40], e_gid[40], e_pid[40], e_num[40], e_rpath[16 + UB_PATHMAX];
+static char e_groups[sizeof "IPCREMOTEGROUPS=" + 11UL * UB_PEERGROUPS];   /* 10 digits and a comma each */
 char e_lpath[16 + UB_PATHMAX];
 
 static void envnum(char *buf, const char *key, unsigned long v)
@@ -48,6 +49,15 @@ void spawn(int fd, const struct ucred *cr, const struct sockaddr_un *sa, socklen
 	ub_env_set("PROTO=IPC");
 	envnum(e_uid, "IPCREMOTEEUID=", cr->uid);
 	envnum(e_gid, "IPCREMOTEEGID=", cr->gid);
+	if (ngroups >= 0) {   /* else unset: not read, which is not none */
+		char *g = ub_kv(e_groups, sizeof e_groups, "IPCREMOTEGROUPS=", "") + 16;
+		for (int k = 0; k < ngroups; k++) {
+			if (k)
+				*g++ = ',';
+			g = ub_fmtu(g, groups[k]);
+		}
+		ub_env_set(e_groups);
+	}
 	envnum(e_pid, "IPCREMOTEPID=", (unsigned long)cr->pid);
 	envnum(e_num, "IPCCONNNUM=", n);
 	ub_addr_fmt(path, sa, salen);

@@ -27,6 +27,9 @@
 #ifndef UB_ENVMAX
 #define UB_ENVMAX      256     /* inherited environment entries kept for PROG */
 #endif
+#ifndef UB_PEERGROUPS
+#define UB_PEERGROUPS  256     /* a client's supplementary groups read for -A gid: */
+#endif
 #if UB_MAXCONN < 1 || UB_MAXCONN > 2000
 #error "UB_MAXCONN must be 1..2000: an upgrade hands the table over in one 64 KiB buffer"
 #endif
@@ -41,6 +44,9 @@
 #endif
 #if UB_ENVMAX < 16 || UB_ENVMAX > 65536
 #error "UB_ENVMAX must be 16..65536"
+#endif
+#if UB_PEERGROUPS < 1 || UB_PEERGROUPS > 65536
+#error "UB_PEERGROUPS must be 1..65536 (the kernel's NGROUPS_MAX)"
 #endif
 #define UB_MAXGROUPS   1       /* supplementary groups after -u: just the one */
 #define UB_MSGMAX      512     /* one log or error line */
@@ -178,6 +184,15 @@ void ub_sigdie(int sig) __attribute__((noreturn));   /* how h ends it */
 #define UB_MASKW (16 / sizeof(long))   /* a kernel sigset, MIPS's 128 bits */
 void ub_hold(unsigned long *was, int on);   /* TERM INT QUIT HUP, around make+note */
 int ub_getsockopt(int fd, int level, int name, void *v, socklen_t *len);
+#ifndef SO_PEERGROUPS   /* Linux 4.13; the C library's headers may predate it */
+#if defined __hppa__
+#define SO_PEERGROUPS 0x4034
+#elif defined __sparc__
+#define SO_PEERGROUPS 0x003d
+#else
+#define SO_PEERGROUPS 59   /* asm-generic's, which mips keeps too */
+#endif
+#endif
 int ub_fcntl(int fd, int cmd, long arg);
 int ub_openat(int dir, const char *path, int flags);   /* O_CREAT: mode 0644 */
 #define ub_open(path, flags) ub_openat(-100 /* AT_FDCWD */, path, flags)
@@ -207,6 +222,10 @@ void ub_env_merge(const char *env, size_t len);   /* the client's, where ours is
 char *ub_kv(char *buf, size_t n, const char *key, const char *val);
 const char *ub_prefix(const char *s, const char *p);   /* what follows p in s, or 0 */
 const char *ub_getenv(const char *name);
+
+/* rules.c: -A; the prototype is the fuzz target's (test/fuzz/fuzz_rules.c) */
+struct ub_rule { char isgid; unsigned id; };
+int ub_allowed(const struct ub_rule *r, int nr, uid_t uid, gid_t gid, const gid_t *groups, unsigned ngroups);
 
 /* pw.c: /etc/passwd and /etc/group without getpwnam. */
 int ub_user(const char *name, uid_t *uid, gid_t *gid);
