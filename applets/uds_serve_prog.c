@@ -43,12 +43,14 @@ void activate(int bg)
 	ub_env_set("LISTEN_FDS=1");
 	ub_env_set(e_fdname);
 	ub_nonblock(S.lfd, 0);
+	ub_logfd = -1;   /* stderr itself from here: our own copy may be at 3 */
 	ub_setsockopt(S.lfd, SOL_SOCKET, SO_PASSCRED, &zero, sizeof zero);
 	if (dup2(S.lfd, 3) < 0 || ub_fcntl(3, F_SETFD, 0) < 0)
 		ub_diesys(UB_EXIT_SYS, "unable to use fd 3", (char *)0);
 	ub_writeall(bg, "", 1);   /* without -B, bg is -1: EBADF, nothing */
 	prog_exec(S.prog);
-	ub_writeall(bg, "", 1);
+	if (bg >= 0)   /* and errno stays the exec's */
+		ub_writeall(bg, "", 1);
 	ub_diesys(UB_EXIT_SYS, "unable to exec ", S.prog[0], (char *)0);
 }
 
