@@ -294,7 +294,7 @@ static const char help[] =
 	"-t  idle timeout of built-in services; -x: request deadline (10)\n"
 	"-I  service without PROG (upper); print writes to stdout\n"
 	"-x  exec service: PROG ARG... on the client's fds 0-2, with its ARGs\n"
-	"-S  bind, then exec PROG with the socket as fd 3 (LISTEN_FDS)\n");
+	"-S  exec PROG on the socket as fd 3 (LISTEN_FDS)\n");
 static const char tail[] = UB_HELP("\nexample: uds-serve @demo & echo hi | uds-connect @demo\n");
 
 int uds_serve_main(int argc, char **argv)
