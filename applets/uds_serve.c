@@ -220,8 +220,8 @@ static int background(void)
 		return p[1];
 	}
 	close(p[1]);
-	if (ub_read(p[0], &c, 1) == 1)
-		_exit(0);
+	if (ub_read(p[0], &c, 1) == 1 && !ub_read(p[0], &c, 1))
+		_exit(0);   /* one byte, then the end: -S's exec, or a close */
 	int st = 0;
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
@@ -229,6 +229,7 @@ static int background(void)
 }
 
 struct serve S;
+#define SERVING "1ncCAtIx"   /* the options that -S refuses */
 
 /* systemd's Type=notify: once listening, READY=1 and MAINPID (the serving
    process) in one datagram to NOTIFY_SOCKET, a path or an @abstract name. A
@@ -254,13 +255,28 @@ static void notify_systemd(void)
 		close(fd);
 }
 
+/* -S: LISTEN_FDNAMES is the address's last component (an @name without
+   its @), refused where sd_listen_fds_with_names would not take it: empty,
+   or with a ':' (its separator) or a byte outside printable ASCII. */
+char e_fdname[16 + UB_PATHMAX];
+static void fdname(void)
+{
+	const char *t = S.addr.text, *s = strrchr(t, '/'), *p;
+	s = s ? s + 1 : t + S.addr.abstract;
+	for (p = s; *p >= ' ' && *p <= '~' && *p != ':'; p++)
+		;
+	if (*p || p == s)
+		ub_die(UB_EXIT_USAGE, "-S: no LISTEN_FDNAMES name in ", t, (char *)0);
+	ub_kv(e_fdname, sizeof e_fdname, "LISTEN_FDNAMES=", s);
+}
+
 /* --help; one line for each letter of the getopt string below (test/help.test
    holds them to it, and to the man page); -T and the exit codes: ub_usage */
 static const char help[] =
 	"usage: uds-serve [-qv] [-B] [-P PIDFILE] [-1] [-n FD] [-c MAX] [-C MAX]\n"
 	"\t\t [-b BACKLOG] [-m MODE] [-o USER[:GROUP]] [-u USER] [-g GROUP]\n"
 	"\t\t [-A RULE]... [-T stream|seqpacket|dgram] [-t SECS]\n"
-	"\t\t [-I upper|echo|discard|print] [-x] ADDRESS [PROG [ARG...]]\n"
+	"\t\t [-I upper|echo|discard|print] [-x | -S] ADDRESS [PROG [ARG...]]\n"
 	UB_HELP(
 	"-q  fatal errors only\n"
 	"-v  log each event\n"
@@ -279,7 +295,8 @@ static const char help[] =
 	"    gid: any group of the client's; dgram: its primary gid only\n"
 	"-t  idle timeout of built-in services; -x: request deadline (10)\n"
 	"-I  service without PROG (upper); print writes to stdout\n"
-	"-x  exec service: PROG ARG... on the client's fds 0-2, with its ARGs\n");
+	"-x  exec service: PROG ARG... on the client's fds 0-2, with its ARGs\n"
+	"-S  exec PROG on the socket as fd 3 (LISTEN_FDS)\n");
 static const char tail[] = UB_HELP("\nexample: uds-serve @demo & echo hi | uds-connect @demo\n");
 
 int uds_serve_main(int argc, char **argv)
@@ -289,11 +306,11 @@ int uds_serve_main(int argc, char **argv)
 	gid_t ogid = UB_NOID, gid = UB_NOID, ugid = UB_NOID;
 	const char *user = 0;
 	unsigned long mode = 0600, backlog = UB_DEFBACKLOG, notify = 0, maxuid = 0, idle = ~0UL;
-	int opt, ready1 = 0, bg = -1, daemonize = 0, act, up;
+	int opt, ready1 = 0, bg = -1, daemonize = 0, act, up, sact = 0, bad = 0;
 	/* what neither PROG nor a new image of ours (upgrade.c) inherits */
 	static const char *const drop[] = { "PROTO", "IPCREMOTEEUID", "IPCREMOTEEGID",
 		"IPCREMOTEGROUPS", "IPCREMOTEPID", "IPCREMOTEPATH", "IPCLOCALPATH", "IPCCONNNUM",
-		"LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "NOTIFY_SOCKET", UPGRADE_VAR, 0 };
+		"LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "LISTEN_PIDFDID", "NOTIFY_SOCKET", UPGRADE_VAR, 0 };
 	static char exe[UB_PROGMAX];
 
 	/* An upgrade's new image: the exec made us dumpable again (real and
@@ -304,7 +321,9 @@ int uds_serve_main(int argc, char **argv)
 	S.startuid = getuid();   /* who may upgrade us, with root */
 	S.type = SOCK_STREAM;
 	S.maxconn = UB_DEFCONN;
-	while ((opt = ub_getopt(&g, argc, argv, "qvBP:1n:c:C:b:m:o:u:g:A:T:t:I:x")) != -1)
+	while ((opt = ub_getopt(&g, argc, argv, "qvBP:1n:c:C:b:m:o:u:g:A:T:t:I:xS")) != -1) {
+		if (ub_strchr(SERVING, opt))
+			bad = opt;   /* serving options: nothing to do with -S */
 		switch (opt) {
 		case 'q': ub_verbosity = 0; break;
 		case 'v': ub_verbosity = 2; break;
@@ -337,16 +356,22 @@ int uds_serve_main(int argc, char **argv)
 			else ub_die(UB_EXIT_USAGE, "unknown service: ", g.arg, (char *)0);
 			break;
 		case 'x': S.exec = 1; break;
+		case 'S': sact = 1; break;
 		case UB_OPT_HELP: ub_usage(help, tail);
 		case UB_OPT_VERSION: ub_version();
 		default: ub_optfail(&g, argv);
 		}
+	}
 	ub_addr_arg(&S.addr, g.ind, argc, argv);
 	if (g.ind + 1 < argc)
 		S.prog = argv + g.ind + 1;
 	if (S.exec && (!S.prog || S.type != SOCK_STREAM))
 		ub_die(UB_EXIT_USAGE, "-x needs a PROG and a stream socket", (char *)0);
-	if (S.prog && S.type == SOCK_DGRAM)
+	if (sact) {
+		if (bad || !S.prog)
+			ub_die(UB_EXIT_USAGE, "-S needs a PROG, and none of -", SERVING, (char *)0);
+		fdname();
+	} else if (S.prog && S.type == SOCK_DGRAM)
 		ub_die(UB_EXIT_USAGE, "a PROG needs a connected type, not dgram", (char *)0);
 	if (uid != UB_NOID && gid == UB_NOID && (gid = ugid) == UB_NOID)
 		ub_die(UB_EXIT_USAGE, "user ", user, " has no group: give -g", (char *)0);
@@ -443,6 +468,10 @@ int uds_serve_main(int argc, char **argv)
 			if (nul > 2)
 				close(nul);
 		}
+	}
+	if (sact)
+		activate(bg);
+	if (bg >= 0) {
 		ub_writeall(bg, "", 1);
 		close(bg);
 	}

@@ -64,7 +64,7 @@ extern unsigned char slotused[UB_PENDSLOTS];
 
 /* uds_serve.c: start-up and the end */
 void cleanup(void);
-extern char e_lpath[16 + UB_PATHMAX];
+extern char e_lpath[16 + UB_PATHMAX], e_fdname[16 + UB_PATHMAX];
 
 /* uds_serve_loop.c: the event loop, accepting, the connection table */
 void loop_init(void);
@@ -109,6 +109,7 @@ void groups_init(void);
 /* uds_serve_prog.c: a program per connection */
 void spawn(int fd, const struct ucred *cr, const struct sockaddr_un *sa, socklen_t salen, unsigned n);
 void prog_exec(char **av);   /* returns only if the exec failed */
+void activate(int bg) __attribute__((noreturn));   /* -S: PROG on the socket as fd 3 */
 
 /* uds_serve_exec.c: the exec service, one session process per client */
 void exec_session(int fd) __attribute__((noreturn));

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
-/* uds_serve_prog.c: uds-serve's program per connection (UCSPI-IPC), and the
-   exec service's session processes, started the same way. */
+/* uds_serve_prog.c: uds-serve's program per connection (UCSPI-IPC), the
+   exec service's session processes, started the same way, and -S's PROG. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 #include "uds_serve.h"
@@ -30,6 +31,28 @@ void prog_exec(char **av)
 		execve(S.progpath, av, ub_env_get());
 	/* not found at start (it may be there now), or not runnable */
 	ub_execvp(av, ub_env_get());
+}
+
+/* -S: PROG in this process, on the socket as fd 3, as sd_listen_fds takes
+   it: blocking, with no SO_PASSCRED of ours, every other descriptor closed
+   by the exec (all are close-on-exec since the start). -B's parent hears
+   one byte before the exec, and a second if it failed. */
+void activate(int bg)
+{
+	int zero = 0;
+	envnum(e_pid, "LISTEN_PID=", (unsigned long)getpid());
+	ub_env_set("LISTEN_FDS=1");
+	ub_env_set(e_fdname);
+	ub_nonblock(S.lfd, 0);
+	ub_logfd = -1;   /* stderr itself from here: our own copy may be at 3 */
+	ub_setsockopt(S.lfd, SOL_SOCKET, SO_PASSCRED, &zero, sizeof zero);
+	if (dup2(S.lfd, 3) < 0 || ub_fcntl(3, F_SETFD, 0) < 0)
+		ub_diesys(UB_EXIT_SYS, "unable to use fd 3", (char *)0);
+	ub_writeall(bg, "", 1);   /* without -B, bg is -1: EBADF, nothing */
+	prog_exec(S.prog);
+	if (bg >= 0)   /* and errno stays the exec's */
+		ub_writeall(bg, "", 1);
+	ub_diesys(UB_EXIT_SYS, "unable to exec ", S.prog[0], (char *)0);
 }
 
 static void __attribute__((noreturn)) child(int fd)
