@@ -420,8 +420,9 @@ static void doconnect(unsigned long wait)
 	ub_info("connected to ", C.addr.text, (char *)0);
 }
 
-/* --help; one line for each letter of the getopt string below (test/help.test
-   holds them to it, and to the man page); -T and the exit codes: ub_usage */
+/* --help; one line for each letter of the getopt string below, with its
+   argument named as in the synopsis (test/help.test holds them to it, and to
+   the man page); -T, the addresses and the exit codes: ub_usage */
 static const char help[] =
 	"usage: uds-connect [-qrvuz] [-w SECS] [-t SECS] [-b LOCAL-ADDRESS]\n"
 	"\t\t   [-T stream|seqpacket|dgram] ADDRESS [PROG [ARG...]]\n"
@@ -432,16 +433,18 @@ static const char help[] =
 	"-v  report connection, bytes moved\n"
 	"-u  one way: send stdin, never read\n"
 	"-z  probe: connect, close\n"
-	"-w  wait SECS for a server\n"
-	"-t  idle timeout\n"
-	"-b  bind to LOCAL-ADDRESS first\n"
+	"-w SECS  wait for a server\n"
+	"-t SECS  idle timeout\n"
+	"-b LOCAL-ADDRESS  bind there first\n"
 	"-x  run uds-serve -x's PROG on our fds 0-2, with ARGs and our\n"
 	"    environment: trust ADDRESS with them\n"
 	"-e  with -x: send no environment\n");
+static const char mid[] = UB_HELP("env: PROG gets PROTO IPCLOCALPATH IPCREMOTEPATH\n");
 static const char tail[] = UB_HELP(
 	", 1 no server or idle\n"
 	"with PROG or -x: PROG's exit status\n"
-	"example: uds-connect -z -w 5 /run/s.sock && echo up\n");
+	"example: uds-connect -z -w 5 /run/s.sock && echo up\n"
+	"see man uds-connect\n");
 
 int uds_connect_main(int argc, char **argv)
 {
@@ -462,7 +465,7 @@ int uds_connect_main(int argc, char **argv)
 		case 't': C.idle = ub_getms('t', g.arg); break;
 		case 'b': ub_addr_get(&C.local, g.arg); C.haslocal = 1; break;
 		case 'T': C.type = ub_socktype(g.arg); break;
-		case UB_OPT_HELP: ub_usage(help, tail);
+		case UB_OPT_HELP: ub_usage(help, mid, tail);
 		case UB_OPT_VERSION: ub_version();
 		default: ub_optfail(&g, argv);
 		}

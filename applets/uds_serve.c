@@ -270,8 +270,9 @@ static void fdname(void)
 	ub_kv(e_fdname, sizeof e_fdname, "LISTEN_FDNAMES=", s);
 }
 
-/* --help; one line for each letter of the getopt string below (test/help.test
-   holds them to it, and to the man page); -T and the exit codes: ub_usage */
+/* --help; one line for each letter of the getopt string below, with its
+   argument named as in the synopsis (test/help.test holds them to it, and to
+   the man page); -T, the addresses and the exit codes: ub_usage */
 static const char help[] =
 	"usage: uds-serve [-qv] [-B] [-P PIDFILE] [-1] [-n FD] [-c MAX] [-C MAX]\n"
 	"\t\t [-b BACKLOG] [-m MODE] [-o USER[:GROUP]] [-u USER] [-g GROUP]\n"
@@ -281,23 +282,30 @@ static const char help[] =
 	"-q  fatal errors only\n"
 	"-v  log each event\n"
 	"-B  background; return once serving\n"
-	"-P  write the pid to PIDFILE\n"
+	"-P PIDFILE  write the pid there\n"
 	"-1  newline to stdout when ready\n"
-	"-n  newline to FD when ready, close FD\n"
-	"-c  connections at once (40)\n"
-	"-C  connections per uid (-c)\n"
-	"-b  listen backlog (64)\n"
-	"-m  socket file mode (0600)\n"
-	"-o  socket file owner and group\n"
-	"-u  drop to USER and its group\n"
-	"-g  drop to GROUP\n"
-	"-A  admit only uid:ID or gid:ID (repeatable)\n"
+	"-n FD  newline to FD when ready, close it\n"
+	"-c MAX  connections at once (40)\n"
+	"-C MAX  connections per uid (-c)\n"
+	"-b BACKLOG  listen backlog (64)\n"
+	"-m MODE  socket file mode (0600)\n"
+	"-o USER[:GROUP]  socket file owner\n"
+	"-u USER  drop to USER and its group\n"
+	"-g GROUP  drop to GROUP\n"
+	"-A RULE  admit only uid:ID or gid:ID (repeatable)\n"
 	"    gid: any group of the client's; dgram: its primary gid only\n"
-	"-t  idle timeout of built-in services; -x: request deadline (10)\n"
-	"-I  service without PROG (upper); print writes to stdout\n"
+	"-t SECS  idle timeout of built-in services; -x: request deadline (10)\n"
+	"-I upper|echo|discard|print  service without PROG (upper); print: to stdout\n"
 	"-x  exec service: PROG ARG... on the client's fds 0-2, with its ARGs\n"
-	"-S  exec PROG on the socket as fd 3 (LISTEN_FDS)\n");
-static const char tail[] = UB_HELP("\nexample: uds-serve @demo & echo hi | uds-connect @demo\n");
+	"-S  exec PROG on the socket as fd 3\n");
+static const char mid[] = UB_HELP(
+	"signals: TERM/INT exit; QUIT also TERMs PROGs; HUP TERMs PROGs; USR2 re-execs\n"
+	"env: LISTEN_PID LISTEN_FDS: socket on fd 3 (-S sets them and LISTEN_FDNAMES);\n"
+	"  NOTIFY_SOCKET: READY=1 sent there; UDS_SERVE_STATE: USR2's; PROG gets PROTO\n"
+	"  IPCREMOTEEUID IPCREMOTEEGID IPCREMOTEGROUPS IPCREMOTEPID IPCREMOTEPATH\n"
+	"  IPCLOCALPATH IPCCONNNUM\n");
+static const char tail[] = UB_HELP("\nexample: uds-serve @demo & echo hi | uds-connect @demo\n"
+	"see man uds-serve\n");
 
 int uds_serve_main(int argc, char **argv)
 {
@@ -357,7 +365,7 @@ int uds_serve_main(int argc, char **argv)
 			break;
 		case 'x': S.exec = 1; break;
 		case 'S': sact = 1; break;
-		case UB_OPT_HELP: ub_usage(help, tail);
+		case UB_OPT_HELP: ub_usage(help, mid, tail);
 		case UB_OPT_VERSION: ub_version();
 		default: ub_optfail(&g, argv);
 		}

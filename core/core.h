@@ -80,16 +80,19 @@ void ub_die(int code, ...) __attribute__((noreturn, sentinel));
 void ub_diesys(int code, ...) __attribute__((noreturn, sentinel));
 void ub_warnsys(const char *s, ...) __attribute__((sentinel));
 void ub_info(const char *s, ...) __attribute__((sentinel));
-/* --help: the synopsis, one line per option (UB_HELP: not in a build with
-   -DUB_HELP_SHORT, `make HELP=short`), then the options and exit codes both
-   applets share, then tail (the applet's own exit codes and its example);
-   stdout, exit 0. */
+/* --help: help (the synopsis, then a line per option: UB_HELP, not in a
+   build with -DUB_HELP_SHORT, `make HELP=short`), the option and the address
+   forms both applets share, mid (the applet's signals and environment), the
+   exit codes both share, tail (the applet's own, its example, its man page);
+   stdout, exit 0. The short build prints help alone, and passes nothing else. */
 #ifdef UB_HELP_SHORT
 #define UB_HELP(text) ""
+#define ub_usage(help, mid, tail) ((void)(mid), (void)(tail), ub_usage(help))
+void (ub_usage)(const char *help) __attribute__((noreturn));
 #else
 #define UB_HELP(text) text
+void ub_usage(const char *help, const char *mid, const char *tail) __attribute__((noreturn));
 #endif
-void ub_usage(const char *help, const char *tail) __attribute__((noreturn));
 void ub_out(const char *s);      /* to stdout, for --help and --list */
 void ub_lognb(void);             /* from now on, stderr never blocks us */
 extern int ub_logfd;             /* where, after ub_lognb */

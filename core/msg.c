@@ -215,19 +215,26 @@ void ub_info(const char *s, ...)
 	va_end(ap);
 }
 
-/* What both applets' --help say alike is here once: -T, and the exit codes. */
-void ub_usage(const char *help, const char *tail)
+/* What both applets' --help say alike is here once: -T, the addresses and
+   the exit codes. */
+#ifndef UB_HELP_SHORT
+void ub_usage(const char *help, const char *mid, const char *tail)
 {
 	ub_out(help);
-#ifndef UB_HELP_SHORT
-	ub_out("-T  socket type (stream)\n"
-	       "exit: 0 ok, 100 usage, 111 system error");   /* tail goes on */
+	ub_out("-T stream|seqpacket|dgram  socket type (stream)\n"
+	       "addresses: PATH (107 bytes at most) or @NAME (abstract)\n");
+	ub_out(mid);
+	ub_out("exit: 0 ok, 100 usage, 111 system error");   /* tail goes on */
 	ub_out(tail);
-#else
-	(void)tail;
-#endif
 	_exit(0);
 }
+#else
+void (ub_usage)(const char *help)
+{
+	ub_out(help);
+	_exit(0);
+}
+#endif
 
 void ub_out(const char *s)
 {

@@ -335,8 +335,15 @@ getopt_letters() {
 	printf '%s\n' "$_gl" | tr -d ':' | fold -w 1
 }
 
-# help_letters: the letters of the option lines ("-q  text") in $OUT
-help_letters() { printf '%s\n' "$OUT" | sed -n 's/^-\([A-Za-z0-9]\)  [^ ].*/\1/p'; }
+# help_letters: the letters of the option lines ("-q  text", "-c MAX  text") in $OUT
+help_letters() { printf '%s\n' "$OUT" | sed -n 's/^-\([A-Za-z0-9]\)\( [^ ]\{1,\}\)\{0,1\}  [^ ].*/\1/p'; }
+
+# source_synopsis FILE: the usage lines of SRCDIR/FILE's help[] (the C string
+# literals before its UB_HELP), as --help prints them
+source_synopsis() {
+	sed -n '/^static const char help\[\] =/,/UB_HELP(/p' "$SRCDIR/$1" |
+		sed -n 's/^[ 	]*"\(.*\)\\n"$/\1/p' | while IFS= read -r _l; do printf '%b\n' "$_l"; done
+}
 
 # synopsis_letters: the letters of the usage lines in $OUT, up to the first
 # option line: "[-qv]", "[-P PIDFILE]", "uds-connect -x"
