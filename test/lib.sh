@@ -36,19 +36,43 @@ applet() {
 		$_EXEC $_PRE $RUNNER -0 "$_name" "$UDSBOX" "$@"
 	elif [ "${_name#*/}" = "$_name" ] && [ -x "$BINDIR/$_name" ]; then
 		$_EXEC $_PRE "$BINDIR/$_name" "$@"
-	else
+	elif [ -n "$_PERL" ]; then
 		$_EXEC $_PRE perl -e '$p = shift; exec { $p } @ARGV or exit 127' "$UDSBOX" "$_name" "$@"
+	else
+		$_EXEC $_PRE argv0 "$UDSBOX" "$_name" "$@"
 	fi
 }
+# where there is no perl (the real-kernel VMs), test/vm/tools/argv0.c does it
+_PERL=
+command -v perl >/dev/null 2>&1 && _PERL=perl
 uds_serve() { applet uds-serve "$@"; }
 uds_connect() { applet uds-connect "$@"; }
 udsbox() { applet udsbox "$@"; }
 
 # skip_test REASON: mark the current test skipped, with a message that says why.
+# A test is skipped once: a second reason is neither printed nor counted.
 skip_test() {
+	isSkipping && return 0
 	echo "  skipped: $1"
 	SKIPPED=$((SKIPPED + 1))
 	startSkipping
+}
+
+# needs TOOL...: skip the current test unless every TOOL can be run here,
+# saying which is missing; 1 if it skipped. python3 is $PY. The real-kernel
+# VMs (test/vm) have busybox and udsbox, not python3, perl or strace:
+#   needs python3 || return
+needs() {
+	for _nt in "$@"; do
+		case $_nt in
+		python3) _nc=$PY ;;
+		*) _nc=$_nt ;;
+		esac
+		command -v "$_nc" >/dev/null 2>&1 && continue
+		skip_test "needs $_nt, not installed here"
+		return 1
+	done
+	return 0
 }
 
 # start_server ARG...: run uds-serve -1 ARG... in the background and wait (10 s at
@@ -177,6 +201,12 @@ children_of() {
 		awk -v p="$1" -v s="${2:-}" '$2 == p && (s == "" || $1 == s) { n++ } END { print n + 0 }'
 }
 
+# child_pids PID: the pids of PID's children (pgrep -P, which busybox may lack).
+child_pids() {
+	cat /proc/[0-9]*/stat 2>/dev/null | sed 's/^\([0-9]*\) .*) /\1 /' |
+		awk -v p="$1" '$3 == p { print $1 }'
+}
+
 # sockets_of PID: how many sockets PID has open.
 sockets_of() { ls -l "/proc/$1/fd" 2>/dev/null | grep -c 'socket:'; }
 
@@ -270,6 +300,11 @@ oneTimeTearDown() {
 	return 0
 }
 
+# SETPRIV: util-linux's setpriv, by name; the real-kernel VMs give theirs
+# (test/vm/tools/setpriv.c) by path, since busybox runs its own applet of
+# that name (no --reuid) before any program in PATH
+SETPRIV=${SETPRIV:-setpriv}
+
 # PY: python3 of the system, which the unprivileged user of the tests can run
 # too; PEER: the hostile and unusual socket peers of test/tools/peer.py
 PY=python3
@@ -313,7 +348,7 @@ assert_idle() {
 		fail "$2: process $1 is gone"
 		return 1
 	fi
-	assertTrue "$2: $((_ai2 - _ai1)) ticks of CPU in ${3:-1} s while it should wait (at $(getconf CLK_TCK) Hz)" \
+	assertTrue "$2: $((_ai2 - _ai1)) ticks of CPU in ${3:-1} s while it should wait (at $(getconf CLK_TCK 2>/dev/null || echo "USER_HZ") Hz)" \
 		"[ $((_ai2 - _ai1)) -le 1 ]"
 }
 
