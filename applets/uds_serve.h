@@ -23,6 +23,7 @@ struct conn {
 	int fd;
 	unsigned short off, len;   /* pending reply within its slot */
 	unsigned char state, slot, blocked;
+	unsigned char rests;       /* ENOMEM or ENOBUFS in a row: it rests between */
 };
 
 extern struct conn conns[UB_MAXCONN];
@@ -45,6 +46,7 @@ struct serve {
 	unsigned maxconn, maxuid;
 	unsigned long idle;
 	unsigned long long paused, nextidle;
+	unsigned long long rested;   /* when the resting connections wake, or 0 */
 	pid_t mainpid;
 	char **prog;
 	const char *progpath;     /* PROG found in PATH once, at start */
@@ -87,6 +89,8 @@ ssize_t consume(int fd, size_t n);
 
 /* uds_serve_loop.c: the listener rests after a failure for want of resources */
 void starve(const char *what);
+void cut(unsigned i);
+int rest(unsigned i);
 
 /* uds_serve_print.c: -I print */
 void print_out(const unsigned char *buf, size_t n);

@@ -42,7 +42,7 @@ int freeslot(void)
 void watch(unsigned i, unsigned ev)
 {
 	if (epctl(EPOLL_CTL_MOD, conns[i].fd, ev, i) < 0)
-		conn_free(i);
+		cut(i);
 }
 
 /* Take what was peeked and answered. The data is queued, so a failure is
@@ -67,14 +67,15 @@ void serve_conn(unsigned i)
 {
 	struct conn *c = &conns[i];
 	ssize_t r, w;
-	int slot = -1, peek = 0, eof = 0;
+	int slot = -1, peek = 0, eof = 0, resting = 0;
 	if (c->slot != NOSLOT) {
 		w = ub_send(c->fd, POOL + (size_t)c->slot * UB_PENDSIZE + c->off, c->len);
 		if (w < 0) {
-			if (errno != EAGAIN)
-				conn_free(i);
+			if (errno != EAGAIN && !rest(i))
+				cut(i);
 			return;
 		}
+		c->rests = 0;
 		c->last = S.idle ? ub_now() : 0;
 		c->off = (unsigned short)(c->off + w);
 		c->len = (unsigned short)(c->len - w);
@@ -106,8 +107,8 @@ void serve_conn(unsigned i)
 		eof = !r;
 	}
 	if (r < 0) {
-		if (errno != EAGAIN && errno != EINTR)
-			conn_free(i);
+		if (errno != EAGAIN && errno != EINTR && !rest(i))
+			cut(i);
 		return;
 	}
 	if (eof) {
@@ -117,19 +118,30 @@ void serve_conn(unsigned i)
 	c->last = S.idle ? ub_now() : 0;
 	if (S.service == PRINT)
 		print_msg(SCRATCH, (size_t)r);   /* seqpacket: a message a line */
-	if (S.service >= DISCARD)
+	if (S.service >= DISCARD) {
+		c->rests = 0;
 		return;
+	}
 	transform(SCRATCH, (size_t)r);
 	w = ub_send(c->fd, SCRATCH, (size_t)r);
-	if (w < 0 && errno != EAGAIN) {
-		conn_free(i);
-		return;
+	if (w >= 0)
+		c->rests = 0;
+	else if (errno != EAGAIN) {
+		if (!rest(i)) {
+			cut(i);
+			return;
+		}
+		/* a peeked message is read again after the rest, a read one is
+		   parked and sent after it */
+		if (peek)
+			return;
+		resting = 1;
 	}
 	if (peek) {
 		/* consume what went out; a seqpacket message goes whole or not at
 		   all, an empty one too (left queued, it would be read forever) */
 		if (w >= 0 && (w > 0 || !r) && consume(c->fd, (size_t)w) < 0)
-			conn_free(i);
+			cut(i);
 		else if (w < r || w < 0) {
 			c->blocked = 1;
 			watch(i, EPOLLOUT);
@@ -145,7 +157,8 @@ void serve_conn(unsigned i)
 	c->off = 0;
 	c->len = (unsigned short)(r - w);
 	memcpy(POOL + (size_t)slot * UB_PENDSIZE, SCRATCH + w, c->len);
-	watch(i, EPOLLOUT);
+	if (!resting)
+		watch(i, EPOLLOUT);
 }
 
 void serve_dgram(void)

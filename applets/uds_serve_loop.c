@@ -175,6 +175,41 @@ void starve(const char *what)
 	listening(0);
 }
 
+/* A client cut for an error: -v says which. */
+void cut(unsigned i)
+{
+	char p[24];
+	ub_fmtu(p, (unsigned long)conns[i].pid);
+	ub_info("cut pid ", p, ": ", ub_errstr(errno), (char *)0);
+	conn_free(i);
+}
+
+/* ENOMEM or ENOBUFS: the kernel is short of memory for a while, the client
+   did nothing wrong. Its connection rests, unwatched, 100 ms and is tried
+   again (the listener rests alike), so it neither spins nor loses what
+   stays queued. 1 if it rests; 0 for another error, after UB_RESTS rests in
+   a row, or if it cannot rest: the caller cuts it, errno saying why. */
+#define UB_RESTS 10
+int rest(unsigned i)
+{
+	struct conn *c = &conns[i];
+	if ((errno != ENOMEM && errno != ENOBUFS) || ++c->rests > UB_RESTS
+	    || epctl(EPOLL_CTL_MOD, c->fd, 0, i) < 0)
+		return 0;
+	if (!S.rested)
+		S.rested = ub_now() + 100;
+	return 1;
+}
+
+/* The rest is over: each resting connection waits for what it waited for. */
+static void wake(void)
+{
+	S.rested = 0;
+	for (unsigned i = 0; i < hiwater; i++)
+		if (conns[i].state == BUILTIN && conns[i].rests)
+			watch(i, conns[i].slot != NOSLOT && S.service != PRINT ? EPOLLOUT : EPOLLIN | EPOLLRDHUP);
+}
+
 static void do_accept(void)
 {
 	for (int k = 0; k < 16; k++) {
@@ -309,11 +344,13 @@ static void idle_check(void)
 static int timeout(void)
 {
 	unsigned long long now, t = ~0ULL;
-	if (!(S.idle && nconn) && S.accepting)
+	if (!(S.idle && nconn) && S.accepting && !S.rested)
 		return -1;   /* no clock read: under emulation it is a system call */
 	now = ub_now();
 	if (S.idle && nconn)
 		t = S.nextidle;
+	if (S.rested && S.rested < t)
+		t = S.rested;
 	if (!S.accepting && S.paused > now && S.paused < t)
 		t = S.paused;
 	if (t == ~0ULL)
@@ -360,6 +397,8 @@ void serve_loop(const sigset_t *sigs)
 		}
 		if (S.idle)
 			idle_check();
+		if (S.rested && ub_now() >= S.rested)
+			wake();
 		resume();
 		if (S.upgrade)
 			upgrade();

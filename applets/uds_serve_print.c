@@ -70,10 +70,13 @@ void serve_print(unsigned i, unsigned ev)
 	r = recv(c->fd, buf + have, room, MSG_DONTWAIT | (peek ? MSG_PEEK : 0));
 	if (r < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
+	if (r < 0 && rest(i))
+		return;
 	if (r <= 0) {   /* the end, or a reset: conn_free writes a line begun */
-		conn_free(i);
+		r ? cut(i) : conn_free(i);
 		return;
 	}
+	c->rests = 0;
 	c->last = S.idle ? ub_now() : 0;
 	n = have + (size_t)r;
 	for (end = n; end && buf[end - 1] != '\n'; end--)

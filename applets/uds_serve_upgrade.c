@@ -217,6 +217,7 @@ void adopt(void)
 		i = conn_new();
 		c = &conns[i];
 		*c = was[k];
+		c->rests = 0;   /* awake: watched below */
 		if (c->state != BUILTIN)
 			continue;
 		if (c->slot != NOSLOT)
