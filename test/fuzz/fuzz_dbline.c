@@ -13,6 +13,9 @@
 #include <sys/mman.h>
 #include "fuzz.h"
 
+/* what a look-up that finds nothing must leave as it was */
+#define SENTINEL 0xfffffff9u
+
 static int dbfd = -1;
 static char dbpath[64];
 
@@ -33,7 +36,7 @@ static long ref_field(const char *l, size_t n, int i, const char **f)
 
 /* An id field: 1 to 11 bytes, all digits (a NUL is no digit), at most
    0xfffffffe. */
-static int ref_num(const char *l, size_t n, int i, long *v)
+static int ref_num(const char *l, size_t n, int i, unsigned *v)
 {
 	const char *f;
 	long k = ref_field(l, n, i, &f);
@@ -49,7 +52,7 @@ static int ref_num(const char *l, size_t n, int i, long *v)
 	}
 	if (u > 0xfffffffeULL)
 		return -1;
-	*v = (long)u;
+	*v = (unsigned)u;
 	return 0;
 }
 
@@ -70,10 +73,11 @@ static int ref_key(const char *key, unsigned long long *k)
 	return 0;
 }
 
-static int ref_dbline(const char *l, size_t n, const char *key, int byid, long *id, long *gid)
+static int ref_dbline(const char *l, size_t n, const char *key, int byid, unsigned *id, unsigned *gid)
 {
 	const char *name;
-	long nl = ref_field(l, n, 0, &name), v, g = 0;
+	long nl = ref_field(l, n, 0, &name);
+	unsigned v, g = 0;
 	unsigned long long k;
 	if (nl <= 0 || ref_num(l, n, 2, &v))
 		return 0;
@@ -89,7 +93,7 @@ static int ref_dbline(const char *l, size_t n, const char *key, int byid, long *
 }
 
 /* The first line of db (lines of UB_LINEMAX bytes or more skipped) that matches. */
-static int ref_scan(const char *db, size_t n, const char *key, int byid, long *id, long *gid)
+static int ref_scan(const char *db, size_t n, const char *key, int byid, unsigned *id, unsigned *gid)
 {
 	const char *p = db, *end = db + n;
 	while (p < end) {
@@ -102,7 +106,7 @@ static int ref_scan(const char *db, size_t n, const char *key, int byid, long *i
 	return 0;
 }
 
-static int ref_user(const char *db, size_t n, const char *name, long *uid, long *gid)
+static int ref_user(const char *db, size_t n, const char *name, unsigned *uid, unsigned *gid)
 {
 	unsigned long long u;
 	if (ref_scan(db, n, name, 0, uid, gid))
@@ -110,20 +114,20 @@ static int ref_user(const char *db, size_t n, const char *name, long *uid, long 
 	if (ref_key(name, &u) || u > 0xfffffffeULL)
 		return -1;
 	if (!ref_scan(db, n, name, 1, uid, gid)) {
-		*uid = (long)u;
-		*gid = -1;
+		*uid = (unsigned)u;
+		*gid = UB_NOID;
 	}
 	return 0;
 }
 
-static int ref_group(const char *db, size_t n, const char *name, long *gid)
+static int ref_group(const char *db, size_t n, const char *name, unsigned *gid)
 {
 	unsigned long long u;
 	if (ref_scan(db, n, name, 0, gid, 0))
 		return 0;
 	if (ref_key(name, &u) || u > 0xfffffffeULL)
 		return -1;
-	*gid = (long)u;
+	*gid = (unsigned)u;
 	return 0;
 }
 
@@ -143,20 +147,20 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 static void lookups(const char *db, size_t n, const char *name, int user, int group)
 {
-	long id = -7, gid = -7, rid = -7, rgid = -7;
+	unsigned id = SENTINEL, gid = SENTINEL, rid = SENTINEL, rgid = SENTINEL;
 	int got, want;
 	if (user) {
 		got = ub_user(name, &id, &gid);
 		want = ref_user(db, n, name, &rid, &rgid);
 		FZ_CHECK(got == want && (got || (id == rid && gid == rgid)),
-		         "ub_user(\"%s\") = %d, uid %ld gid %ld; want %d, %ld %ld", name, got, id, gid, want, rid, rgid);
+		         "ub_user(\"%s\") = %d, uid %u gid %u; want %d, %u %u", name, got, id, gid, want, rid, rgid);
 	}
 	if (group) {
-		id = rid = -7;
+		id = rid = SENTINEL;
 		got = ub_group(name, &id);
 		want = ref_group(db, n, name, &rid);
 		FZ_CHECK(got == want && (got || id == rid),
-		         "ub_group(\"%s\") = %d, gid %ld; want %d, %ld", name, got, id, want, rid);
+		         "ub_group(\"%s\") = %d, gid %u; want %d, %u", name, got, id, want, rid);
 	}
 }
 
@@ -176,11 +180,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(line, p, l);
 		for (int byid = 0; byid < 2; byid++)
 			for (int withgid = 0; withgid < 2; withgid++) {
-				long id = -7, gid = -7, rid = -7, rgid = -7;
+				unsigned id = SENTINEL, gid = SENTINEL, rid = SENTINEL, rgid = SENTINEL;
 				int got = ub_dbline(line, l, key, byid, &id, withgid ? &gid : 0);
 				int want = ref_dbline(line, l, key, byid, &rid, withgid ? &rgid : 0);
 				FZ_CHECK(got == want && (!got || (id == rid && gid == rgid)),
-				         "ub_dbline(\"%.*s\", \"%s\", byid %d, gid %d) = %d %ld %ld; want %d %ld %ld",
+				         "ub_dbline(\"%.*s\", \"%s\", byid %d, gid %d) = %d %u %u; want %d %u %u",
 				         (int)l, line, key, byid, withgid, got, id, gid, want, rid, rgid);
 			}
 		free(line);
