@@ -100,6 +100,22 @@ for t in arm armel arm64 mipsel; do
 	tally "build/vm/$t/counts" "vm $t"
 done
 
+# every libFuzzer target (test/fuzz/fuzz_*.c), built with clang: replays its
+# committed corpus, then fuzzes for FUZZ_SECONDS (default 4); a harness that no
+# longer builds, or any crash or check failure, is a failure
+echo "== host: fuzz"
+make --no-print-directory fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-4}" >build/host/test-results/fuzz.log 2>&1
+st=$?
+grep -E '^[a-z]+ +[0-9]+ runs|^    |^fuzz:' build/host/test-results/fuzz.log | tail -n 40
+set -- $(sed -n 's/^fuzz: \([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p' build/host/test-results/fuzz.log)
+if [ $# -eq 2 ]; then
+	pass=$((pass + $1)) fail=$((fail + $2))
+	[ "$st" -ne 0 ] && [ "$2" -eq 0 ] && result "fuzz" 1
+else
+	grep -E 'error|Error' build/host/test-results/fuzz.log | head -n 15
+	result "fuzz: the targets build" 1
+fi
+
 # the host binary's error paths under syscall fault injection, and the chaos
 # soak (20 s): each adds its own "N passed, N failed" to the totals
 case " $built " in *" host "*)
