@@ -9,6 +9,7 @@
  * Numeric ids only. As util-linux's, --regid needs a groups option, and
  * the exit status is 1 for a bad option, 126 or 127 when COMMAND cannot run.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <grp.h>
 #include <stdio.h>
