@@ -151,13 +151,17 @@ def recorder(args):
 
 
 def swap_sender(args):
-    """swap_sender SERVER BIND TARGET: send "x" to SERVER from a socket bound at
-    BIND, then put a symlink to TARGET where BIND was."""
+    """swap_sender SERVER BIND TARGET [hard]: send "x" to SERVER from a socket
+    bound at BIND, then put a symlink to TARGET where BIND was (with "hard", a
+    hard link to TARGET itself)."""
     s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     s.bind(args[1])
     s.sendto(b"x", args[0])
     os.unlink(args[1])
-    os.symlink(args[2], args[1])
+    if args[3:] == ["hard"]:
+        os.link(args[2], args[1])
+    else:
+        os.symlink(args[2], args[1])
     print("swapped")
 
 
