@@ -207,6 +207,19 @@ child_pids() {
 		awk -v p="$1" '$3 == p { print $1 }'
 }
 
+# bounded_pid PID: the pid of the command that `bounded` started as PID (a
+# subshell that exec'd it): GNU timeout runs the command as its child, while
+# busybox's (the VMs') execs it in place and forks a watcher, which must not be
+# taken for it. Empty while the command has not started (a shell is not it).
+bounded_pid() {
+	for _bp in "$1" $(child_pids "$1"); do
+		_bc=$(tr '\0' ' ' <"/proc/$_bp/cmdline" 2>/dev/null) || continue
+		case ${_bc%% *} in '' | timeout | */timeout | sh | */sh | bash | */bash) continue ;; esac
+		echo "$_bp"
+		return 0
+	done
+}
+
 # sockets_of PID: how many sockets PID has open.
 sockets_of() { ls -l "/proc/$1/fd" 2>/dev/null | grep -c 'socket:'; }
 
@@ -350,6 +363,27 @@ assert_idle() {
 	fi
 	assertTrue "$2: $((_ai2 - _ai1)) ticks of CPU in ${3:-1} s while it should wait (at $(getconf CLK_TCK 2>/dev/null || echo "USER_HZ") Hz)" \
 		"[ $((_ai2 - _ai1)) -le 1 ]"
+}
+
+# becomes_idle PID WHAT [TRIES]: as assert_idle, for a process that should
+# come to wait once its work is done, however slow the CPU (an emulated one
+# may take seconds): passes at the first idle second among TRIES (default
+# 20); one that spins never has one.
+becomes_idle() {
+	_bi=${3:-20}
+	while [ "$_bi" -gt 0 ]; do
+		_bi1=$(cpu_ticks "$1")
+		sleep 1
+		_bi2=$(cpu_ticks "$1")
+		if [ -z "$_bi1" ] || [ -z "$_bi2" ]; then
+			fail "$2: process $1 is gone"
+			return 1
+		fi
+		[ $((_bi2 - _bi1)) -le 1 ] && return 0
+		_bi=$((_bi - 1))
+	done
+	fail "$2: it used CPU in each of ${3:-20} seconds (the last: $((_bi2 - _bi1)) ticks) while it should wait"
+	return 1
 }
 
 # --help and the sources (help.test, short/smoke.test): SRCDIR is the tree of
