@@ -61,7 +61,7 @@ skip_test() {
 # needs TOOL...: skip the current test unless every TOOL can be run here,
 # saying which is missing; 1 if it skipped. python3 is $PY. The real-kernel
 # VMs (test/vm) have busybox and udsbox, not python3, perl or strace:
-#   needs python3 || return
+#   needs python3 || return 0
 needs() {
 	for _nt in "$@"; do
 		case $_nt in
