@@ -21,9 +21,82 @@ static struct {
 	int fd, type, haslocal;
 	int raw;                  /* -r: lines go with their newline, messages as they came */
 	int oneway;               /* -u: never read the socket */
-	unsigned long idle;
-	unsigned long long last, sent, recvd;
+	int tap, tapcut;          /* -D (1), -DD (2); a record was cut short */
+	unsigned long idle, tapdrop;
+	unsigned long long last, sent, recvd, start;
 } C;
+
+/* -D: what may go to stderr now, with no wait (ub_trywrite on ub_logfd);
+   -1 once it is full. */
+static int tapput(const char *b, size_t n)
+{
+	while (n) {
+		ssize_t w = ub_trywrite(ub_logfd, b, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		b += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* -D: one chunk or message that passed, dir '>' (to the server) or '<'. A
+   record that cannot begin is dropped, one that stderr cuts short is ended
+   by a newline before the next: both are counted, never waited for, and
+   reported at the end. */
+static void tap(char dir, const unsigned char *buf, size_t n)
+{
+	const char *hex = ub_hex;
+	char out[4096], *o = out;
+	size_t off = 0;
+	o += C.tapcut;   /* the newline that ends a record cut short */
+	out[0] = '\n';
+	*o++ = dir;
+	*o++ = ' ';
+	o = ub_fmtu(o, n);
+	*o++ = ' ';
+	*o++ = '+';
+	o = ub_fmtu(o, ub_now() - C.start);
+	*o++ = '\n';
+	if (tapput(out, (size_t)(o - out)) < 0) {
+		C.tapdrop++;
+		return;
+	}
+	C.tapcut = 1;
+	do {
+		o = out;
+		if (C.tap > 1) {   /* -DD: offset, 16 bytes in hex, the same as text */
+			size_t k = n - off < 16 ? n - off : 16;
+			for (int sh = 28; sh >= 0; sh -= 4)
+				*o++ = hex[(off >> sh) & 15];
+			*o++ = ' ';
+			for (size_t i = 0; i < 16; i++) {
+				*o++ = ' ';
+				*o++ = i < k ? hex[buf[off + i] >> 4] : ' ';
+				*o++ = i < k ? hex[buf[off + i] & 15] : ' ';
+			}
+			*o++ = ' ';
+			*o++ = ' ';
+			for (size_t i = 0; i < k; i++)
+				*o++ = buf[off + i] >= 0x20 && buf[off + i] < 0x7f ? (char)buf[off + i] : '.';
+			off += k;
+			*o++ = '\n';
+		} else {
+			size_t k = n - off;
+			o += ub_esc(o, sizeof out - 1, buf + off, &k, UB_ESC_TAP);
+			off += k;
+			if (off == n)
+				*o++ = '\n';
+		}
+		if (tapput(out, (size_t)(o - out)) < 0) {
+			C.tapdrop++;
+			return;
+		}
+	} while (off < n);
+	C.tapcut = 0;
+}
 
 /* A server may look at our bound name only when it gets to accept us, so the
    file stays until we end, by any way but exec: then it goes, if ours. */
@@ -41,6 +114,15 @@ static void onsig(int sig)
 static void __attribute__((noreturn)) finish(int code, const char *how)
 {
 	unbind();
+	if (C.tapdrop) {   /* worth a second of waiting, once, at the end */
+		char d[24];
+		struct pollfd p = { .fd = ub_logfd, .events = POLLOUT };
+		poll(&p, 1, 1000);
+		tapput("\n", (size_t)C.tapcut);
+		ub_fmtu(d, C.tapdrop);
+		ub_putfd(2, (const char *[]){ ub_prog, ": warning: ", d,
+		                              " tap records dropped or cut: stderr was full", 0 });
+	}
 	if (ub_verbosity > 1) {
 		char s[24], r[24];
 		ub_fmtu(s, (unsigned long)C.sent);
@@ -117,6 +199,8 @@ static int step(struct pump *p)
 			p->len = (size_t)r;
 			p->off = 0;
 			if (p->insock) C.recvd += (unsigned long long)r;
+			if (C.tap)
+				tap(p->insock ? '<' : '>', p->buf, (size_t)r);
 		} else if (!r)
 			p->eof = 1;
 		else if (errno == EAGAIN || errno == EINTR)
@@ -176,8 +260,8 @@ static void poll_idle(struct pollfd *pf, int n, int linger)
 
 static void __attribute__((noreturn)) relay_stream(void)
 {
-	struct pump a = { .in = 0, .out = C.fd, .outsock = 1, .splice = 1, .buf = ub_scratch };
-	struct pump b = { .in = C.fd, .out = 1, .insock = 1, .splice = 1, .buf = ub_scratch + UB_IOBUF,
+	struct pump a = { .in = 0, .out = C.fd, .outsock = 1, .splice = !C.tap, .buf = ub_scratch };
+	struct pump b = { .in = C.fd, .out = 1, .insock = 1, .splice = !C.tap, .buf = ub_scratch + UB_IOBUF,
 		.done = C.oneway };
 	for (;;) {
 		struct pollfd pf[3] = { { .fd = 0 }, { .fd = C.fd }, { .fd = 1 } };
@@ -289,6 +373,8 @@ static void __attribute__((noreturn)) relay_msgs(void)
 				continue;
 			if (n > 0 || (!n && (C.type == SOCK_DGRAM || !eof))) {   /* an empty message is a message */
 				C.recvd += (unsigned long long)n;
+				if (C.tap)
+					tap('<', rb, (size_t)n);
 				if (!C.raw && (!n || rb[n - 1] != '\n'))
 					rb[n++] = '\n';
 				outall(rb, (size_t)n);
@@ -301,12 +387,15 @@ static void __attribute__((noreturn)) relay_msgs(void)
 			}
 		}
 		if (mlen && (pf[1].revents & POLLOUT)) {
-			ssize_t n = ub_send(C.fd, lb, mlen - (nl && !C.raw));
+			size_t m = mlen - (nl && !C.raw);
+			ssize_t n = ub_send(C.fd, lb, m);
 			if (n < 0 && errno == EMSGSIZE)
 				toolong();
 			if (n < 0 && errno != EAGAIN)
 				ub_diesys(UB_EXIT_SYS, "unable to send to ", C.addr.text, (char *)0);
 			if (n >= 0) {
+				if (C.tap)
+					tap('>', lb, m);
 				ub_shift(lb, mlen, have - mlen);
 				have -= mlen;
 				C.sent += mlen;
@@ -424,7 +513,7 @@ static void doconnect(unsigned long wait)
    argument named as in the synopsis (test/help.test holds them to it, and to
    the man page); -T, the addresses and the exit codes: ub_usage */
 static const char help[] =
-	"usage: uds-connect [-qrvuz] [-w SECS] [-t SECS] [-b LOCAL-ADDRESS]\n"
+	"usage: uds-connect [-qrvuzD] [-w SECS] [-t SECS] [-b LOCAL-ADDRESS]\n"
 	"\t\t   [-T stream|seqpacket|dgram] ADDRESS [PROG [ARG...]]\n"
 	"       uds-connect -x [-eqv] [-w SECS] ADDRESS [ARG...]\n"
 	UB_HELP(
@@ -433,6 +522,7 @@ static const char help[] =
 	"-v  report connection, bytes moved\n"
 	"-u  one way: send stdin, never read\n"
 	"-z  probe: connect, close\n"
+	"-D  tap: what passes, both ways, to stderr; -DD hex dump\n"
 	"-w SECS  wait for a server\n"
 	"-t SECS  idle timeout\n"
 	"-b LOCAL-ADDRESS  bind there first\n"
@@ -452,13 +542,14 @@ int uds_connect_main(int argc, char **argv)
 	unsigned long wait = 0;
 	int opt, probe = 0, exec = 0, noenv = 0;
 	C.type = SOCK_STREAM;
-	while ((opt = ub_getopt(&g, argc, argv, "eqrvuxzw:t:b:T:")) != -1)
+	while ((opt = ub_getopt(&g, argc, argv, "eqrvuxzDw:t:b:T:")) != -1)
 		switch (opt) {
 		case 'r': C.raw = 1; break;
 		case 'u': C.oneway = 1; break;
 		case 'q': ub_verbosity = 0; break;
 		case 'v': ub_verbosity = 2; break;
 		case 'z': probe = 1; break;
+		case 'D': C.tap++; break;
 		case 'x': exec = 1; break;
 		case 'e': noenv = 1; break;
 		case 'w': wait = ub_getms('w', g.arg); break;
@@ -472,6 +563,11 @@ int uds_connect_main(int argc, char **argv)
 	ub_addr_arg(&C.addr, g.ind, argc, argv);
 	if (noenv && !exec)
 		ub_die(UB_EXIT_USAGE, "-e needs -x", (char *)0);
+	if (C.tap && (exec || probe || g.ind + 1 < argc))
+		ub_die(UB_EXIT_USAGE, "-D taps the relay: not with -x, -z or PROG", (char *)0);
+	if (C.tap)
+		ub_lognb();   /* the tap never waits for stderr */
+	C.start = ub_now();
 	ub_atexit = unbind;
 	if (C.haslocal) {
 		ub_sigcatch(SIGTERM, onsig);

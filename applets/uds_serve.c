@@ -182,7 +182,7 @@ static void writepid(void)
 		if (syscall(SYS_getrandom, &r, sizeof r, 1 /* GRND_NONBLOCK */) != (long)sizeof r)
 			r = ub_now() * 0x9e3779b97f4a7c15ULL ^ (unsigned long long)getpid() << 40 ^ (unsigned)tries;
 		for (int i = 0; i < 16; i++, r >>= 4)
-			tmp[n + 1 + i] = "0123456789abcdef"[r & 15];
+			tmp[n + 1 + i] = ub_hex[r & 15];
 		fd = ub_openat(e->dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 		if (fd < 0 && errno != EEXIST)
 			break;

@@ -42,7 +42,7 @@ void print_msg(const unsigned char *buf, size_t n)
 		n--;
 	do {
 		k = n;
-		o = ub_esc(out, sizeof out - 1, buf, &k, S.type == SOCK_STREAM);
+		o = ub_esc(out, sizeof out - 1, buf, &k, S.type == SOCK_STREAM ? UB_ESC_LINES : 0);
 		buf += k;
 		n -= k;
 		if (!n)

@@ -161,7 +161,10 @@ union ub_cmsgbuf {
 };
 
 /* esc.c: one line of text from any bytes, reversibly */
-size_t ub_esc(char *out, size_t cap, const unsigned char *in, size_t *n, int lines);
+extern const char ub_hex[16];   /* the digits, lower case */
+#define UB_ESC_LINES 1   /* a newline passes: the caller's lines */
+#define UB_ESC_TAP   2   /* tab and bytes from 0x80 escaped too */
+size_t ub_esc(char *out, size_t cap, const unsigned char *in, size_t *n, int mode);
 
 /* io.c: the one place for EINTR, EAGAIN and short writes. */
 ssize_t ub_read(int fd, void *buf, size_t n);

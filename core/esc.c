@@ -4,17 +4,22 @@
 
 /* Escape in[0..*n) into out (cap bytes), as far as it fits without cutting an
    escape: bytes below 0x20 but tab, 0x7f and the backslash become \xHH, a
-   newline \n (passed as it is with lines set: the caller's line ends), a
-   backslash \\. *n becomes what was taken; the bytes written are returned.
-   A cap of 4 or more always takes at least one byte. */
-size_t ub_esc(char *out, size_t cap, const unsigned char *in, size_t *n, int lines)
+   newline \n (passed as it is with UB_ESC_LINES: the caller's line ends), a
+   backslash \\; with UB_ESC_TAP (uds-connect -D) a tab is \t and the bytes
+   from 0x80 are \xHH too, so only printable ASCII is left as it is. *n
+   becomes what was taken; the bytes written are returned. A cap of 4 or more
+   always takes at least one byte. */
+const char ub_hex[16] = "0123456789abcdef";
+
+size_t ub_esc(char *out, size_t cap, const unsigned char *in, size_t *n, int mode)
 {
-	static const char hex[] = "0123456789abcdef";
+	const char *hex = ub_hex;
 	size_t i = 0, o = 0;
 	for (; i < *n; i++) {
 		unsigned c = in[i];
-		size_t k = c == '\\' || (c == '\n' && !lines) ? 2
-		         : (c < 0x20 && c != '\t' && c != '\n') || c == 0x7f ? 4 : 1;
+		int tap = mode & UB_ESC_TAP;
+		size_t k = c == '\\' || (c == '\n' && !(mode & UB_ESC_LINES)) || (c == '\t' && tap) ? 2
+		         : (c < 0x20 && c != '\t' && c != '\n') || c == 0x7f || (c > 0x7f && tap) ? 4 : 1;
 		if (o + k > cap)
 			break;
 		if (k > 1)
@@ -23,8 +28,8 @@ size_t ub_esc(char *out, size_t cap, const unsigned char *in, size_t *n, int lin
 			out[o++] = 'x';
 			out[o++] = hex[c >> 4];
 			c = (unsigned char)hex[c & 15];
-		} else if (k == 2 && c == '\n')
-			c = 'n';
+		} else if (k == 2 && c != '\\')
+			c = c == '\n' ? 'n' : 't';
 		out[o++] = (char)c;
 	}
 	*n = i;

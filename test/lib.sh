@@ -133,6 +133,25 @@ with() {
 # 30); a command that hangs ends with status 124 and the test fails instead of hanging.
 bounded() { with "timeout -k 2 ${BOUND:-30}" "$@"; }
 
+# applet_exe NAME: make $TMP/bin/NAME run the applet NAME of the binary under
+# test, as lib.sh's applet does: natively, a symlink to the applet's link;
+# under an emulator, a script that execs RUNNER -0 NAME UDSBOX (the emulator
+# by its full path: openrc-run resets PATH). Either way the process a
+# supervisor started is the applet's, with the same pid.
+applet_exe() {
+	mkdir -p "$TMP/bin"
+	if [ -z "$RUNNER" ]; then
+		ln -s "$BINDIR/$1" "$TMP/bin/$1"
+		return
+	fi
+	set -- "$1" $RUNNER
+	_emu=$(command -v "$2") || { fail "no $2 in PATH"; return 1; }
+	_name=$1
+	shift 2
+	printf '#!/bin/sh\nexec %s %s -0 %s %s "$@"\n' "'$_emu'" "$*" "$_name" "'$UDSBOX'" >"$TMP/bin/$_name"
+	chmod 755 "$TMP/bin/$_name"
+}
+
 # capture FUNCTION ARG...: run it bounded with stdout in $TMP/out and stderr in
 # $TMP/err; sets RC, OUT and ERR (trailing newlines dropped, as by $(...)).
 # Give it stdin with a redirection: capture uds_connect "$S" <"$TMP/in".
