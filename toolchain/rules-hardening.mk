@@ -62,6 +62,15 @@ $(FZ_OUT)/obj/%.o: core/%.c core/core.h test/fuzz/fuzz.h $(FZ_OUT)/flags toolcha
 $(FZ_OUT)/obj/fz_%.o: test/fuzz/%.c core/core.h test/fuzz/fuzz.h $(FZ_OUT)/flags toolchain/rules-hardening.mk | $(FZ_OUT)/obj
 	@echo "  CC    $@"; $(FUZZ_CC) $(FZ_FLAGS) -c -o $@ $<
 
+# fuzz_getopt parses with the applets' own option strings: the one ub_getopt
+# call of each applet, as it is now (a second or none fails the build).
+$(FZ_OUT)/specs.h: applets/uds_serve.c applets/uds_connect.c toolchain/rules-hardening.mk | $(FZ_OUT)/obj
+	@echo "  GEN   $@"; for a in serve connect; do \
+		sed -n "s/.*ub_getopt([^\"]*\(\"[^\"]*\"\)).*/static const char $${a}_spec[] = \1;/p" applets/uds_$$a.c; \
+	done >$@.tmp && [ "$$(grep -c _spec $@.tmp)" = 2 ] && mv $@.tmp $@
+$(FZ_OUT)/obj/fz_fuzz_getopt.o: $(FZ_OUT)/specs.h
+$(FZ_OUT)/obj/fz_fuzz_getopt.o: FZ_EXTRA = -I$(FZ_OUT)
+
 # An archive, so that a target links only the core files it uses.
 $(FZ_OUT)/libcore.a: $(FZ_CORE_OBJS)
 	@echo "  AR    $@"; rm -f $@; ar rcs $@ $^

@@ -16,8 +16,9 @@
 
 #define MAXARGS 32
 
-static const char serve_spec[] = "qvBP:1n:c:C:b:m:o:u:g:A:T:t:I:";
-static const char connect_spec[] = "qvzw:t:b:T:";
+/* serve_spec and connect_spec: the applets' own option strings, as they
+   are now, taken from their ub_getopt calls by the build (specs.h) */
+#include "specs.h"
 
 struct run {
 	int argc;
