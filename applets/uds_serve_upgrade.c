@@ -11,6 +11,7 @@
    it is checked before it is used: what comes back across an exec is input. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stddef.h>
 #include <string.h>
 #include <unistd.h>
@@ -77,11 +78,15 @@ void upgrade(void)
 	if ((t = dup(3)) < 0)
 		goto out;
 	ub_fcntl(t, F_SETFD, FD_CLOEXEC);
-	dup2(S.lfd, 3);
-	ub_fcntl(3, F_SETFD, 0);
-	for (k = 0; k < 2; k++)
-		ub_fcntl(h.dir[k], F_SETFD, 0);   /* AT_FDCWD, or not ours to pass: EBADF */
-	execve(S.exe, ub_argv, ub_env_get());
+	/* what the new image is told it has, it has, or there is no exec: a
+	   listening socket that did not reach 3 would leave it serving nothing,
+	   a directory closed at the exec its files behind */
+	k = dup2(S.lfd, 3) < 0 || ub_fcntl(3, F_SETFD, 0) < 0;
+	for (int j = 0; j < 2; j++)
+		if (h.dir[j] != AT_FDCWD && ub_fcntl(h.dir[j], F_SETFD, 0) < 0)
+			k = 1;
+	if (!k)
+		execve(S.exe, ub_argv, ub_env_get());
 	k = errno;
 	ub_fcntl(h.dir[0], F_SETFD, FD_CLOEXEC);
 	ub_fcntl(h.dir[1], F_SETFD, FD_CLOEXEC);
@@ -210,8 +215,14 @@ void adopt(void)
 		errno = EPROTOTYPE;
 		if (was[k].state == CHILD ? waitid(P_PID, (id_t)was[k].pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0
 		    : ub_getsockopt(was[k].fd, SOL_SOCKET, SO_TYPE, &t, &l) < 0 || t != S.type) {
+			int e = errno;
 			ub_fmtu(x, (unsigned long)(was[k].state == CHILD ? was[k].pid : was[k].fd));
 			ub_warnsys(was[k].state == CHILD ? "drop pid " : "drop fd ", x, " of the old state", (char *)0);
+			/* a socket we cannot keep is closed, so that its client sees
+			   the end rather than wait for ever; what is no socket at all
+			   (ENOTSOCK: maybe our own, opened since) or none (EBADF) stays */
+			if (was[k].state == BUILTIN && e != ENOTSOCK && e != EBADF)
+				close(was[k].fd);
 			continue;
 		}
 		i = conn_new();
@@ -222,8 +233,15 @@ void adopt(void)
 			continue;
 		if (c->slot != NOSLOT)
 			slotused[c->slot] = 1;
-		if (epctl(EPOLL_CTL_ADD, c->fd, c->slot != NOSLOT && S.service != PRINT
-		          ? EPOLLOUT : EPOLLIN | EPOLLRDHUP, i) < 0)
-			conn_free(i);
+		/* out of kernel memory: rest and try again, as a connection does
+		   (a tenth of a second, at most ten times), rather than lose it */
+		for (int n = 0; epctl(EPOLL_CTL_ADD, c->fd, c->slot != NOSLOT && S.service != PRINT
+		                      ? EPOLLOUT : EPOLLIN | EPOLLRDHUP, i) < 0; n++)
+			if (errno != ENOMEM || n == 10 || poll(0, 0, 100) < 0) {
+				ub_fmtu(x, (unsigned long)c->fd);
+				ub_warnsys("drop fd ", x, " of the old state", (char *)0);
+				conn_free(i);
+				break;
+			}
 	}
 }
