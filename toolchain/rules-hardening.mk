@@ -15,7 +15,7 @@
 # Tools: clang and libclang-rt-14-dev (the fuzzer and sanitizer runtimes),
 # valgrind, cppcheck, clang-tidy.
 
-.PHONY: hard-force fuzz fuzz-build sanitize sanitize-build valgrind valgrind-build lint hard-need-clang
+.PHONY: hard-force fuzz fuzz-campaign fuzz-build sanitize sanitize-build valgrind valgrind-build lint hard-need-clang
 
 HARD_CORE := $(wildcard core/*.c)
 HARD_SRCS := $(HARD_CORE) $(wildcard applets/*.c)
@@ -48,6 +48,12 @@ $(FZ_OUT)/obj/pw.o: FZ_EXTRA = -DUB_PASSWD=ub_fuzz_passwd -DUB_GROUP=ub_fuzz_gro
 
 fuzz: fuzz-build
 	@sh test/hardening/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# the long campaign, by hand (not in make check): FUZZ_RUNS executions a
+# target, then its corpus minimized into test/fuzz/corpus (commit it)
+FUZZ_RUNS ?= 10000000
+fuzz-campaign: fuzz-build
+	@sh test/hardening/campaign.sh $(FUZZ_RUNS) $(FUZZ_TARGETS)
 
 fuzz-build: hard-need-clang $(FUZZ_TARGETS:%=$(FZ_OUT)/%)
 
