@@ -6,6 +6,9 @@
 #                     libFuzzer targets test/fuzz/fuzz_*.c against core/, one after
 #                     another; executions per target in build/fuzz/summary.txt,
 #                     crash inputs in test/fuzz/crashes/ (not committed)
+#   make fuzz-campaign [FUZZ_RUNS=10000000] [FUZZ_TARGETS=...]
+#                     the long run, by hand: FUZZ_RUNS executions a target, its
+#                     corpus then minimized into test/fuzz/corpus/ (to commit)
 #   make sanitize     build/asan/udsbox (clang ASan+UBSan) and the suites on it;
 #                     fails on any sanitizer report (build/asan/reports/)
 #   make valgrind     build/vg/udsbox (gcc -O1 -g) and the suites with every applet
