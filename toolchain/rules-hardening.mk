@@ -13,12 +13,15 @@
 #                     fails on any sanitizer report (build/asan/reports/)
 #   make valgrind     build/vg/udsbox (gcc -O1 -g) and the suites with every applet
 #                     under valgrind (test/hardening/vgrun); fails on any error
+#   make coverage     build/cov/udsbox (gcc --coverage), the host suites on it and
+#                     the fuzz corpora replayed, then line and branch coverage
+#                     per file of core/ and applets/ (build/cov/report.txt)
 #   make lint         cppcheck and clang-tidy (config: .clang-tidy) over core/ and applets/
 #
 # Tools: clang and libclang-rt-14-dev (the fuzzer and sanitizer runtimes),
 # valgrind, cppcheck, clang-tidy.
 
-.PHONY: hard-force fuzz fuzz-campaign fuzz-build sanitize sanitize-build valgrind valgrind-build lint hard-need-clang
+.PHONY: hard-force fuzz fuzz-campaign fuzz-build coverage coverage-build sanitize sanitize-build valgrind valgrind-build lint hard-need-clang
 
 HARD_CORE := $(wildcard core/*.c)
 HARD_SRCS := $(HARD_CORE) $(wildcard applets/*.c)
@@ -142,6 +145,55 @@ $(VG_OUT)/obj/%.o: applets/%.c core/core.h toolchain/rules-hardening.mk | $(VG_O
 	@echo "  CC    $@"; $(VG_CC) $(VG_FLAGS) -c -o $@ $<
 
 $(VG_OUT)/obj:
+	@mkdir -p $@
+
+# ---- coverage -------------------------------------------------------------
+# make coverage: the host binary built by gcc --coverage (build/cov), the host
+# suites run on it and every fuzz target's corpus replayed through a gcc
+# build of its harness (test/hardening/replay.c), then gcov's line and branch
+# coverage of each file of core/ and applets/ (test/hardening/coverage.sh).
+COV_CC ?= gcc
+COV_OUT := build/cov
+COV_FLAGS := -g -O0 --coverage $(HARD_WARN)
+COV_OBJS := $(patsubst %.c,$(COV_OUT)/obj/%.o,$(notdir $(HARD_SRCS)))
+# the replays share the binary's core objects, but for msg.c and pw.c,
+# built as make fuzz builds them (their counters then go apart)
+COV_FZ_CORE := $(filter-out $(COV_OUT)/obj/msg.o $(COV_OUT)/obj/pw.o,$(patsubst core/%.c,$(COV_OUT)/obj/%.o,$(HARD_CORE))) \
+	$(COV_OUT)/fz/msg.o $(COV_OUT)/fz/pw.o
+
+coverage: coverage-build
+	@sh test/hardening/coverage.sh $(FZ_ALL)
+
+coverage-build: $(COV_OUT)/udsbox $(FZ_ALL:%=$(COV_OUT)/fz/%)
+
+# the applets end by _exit or by their own signal: cov_exit.c writes the
+# counters first
+$(COV_OUT)/udsbox: $(COV_OBJS) $(COV_OUT)/fz/cov_exit.o
+	@echo "  LD    $@"; $(COV_CC) $(COV_FLAGS) -Wl,--wrap=_exit -Wl,--wrap=kill -o $@ $^
+	@ln -sf udsbox $(COV_OUT)/uds-serve
+	@ln -sf udsbox $(COV_OUT)/uds-connect
+
+$(COV_OUT)/obj/%.o: core/%.c core/core.h toolchain/rules-hardening.mk | $(COV_OUT)/obj
+	@echo "  CC    $@"; $(COV_CC) $(COV_FLAGS) -c -o $@ $<
+$(COV_OUT)/obj/%.o: applets/%.c core/core.h applets/uds_serve.h toolchain/rules-hardening.mk | $(COV_OUT)/obj
+	@echo "  CC    $@"; $(COV_CC) $(COV_FLAGS) -c -o $@ $<
+
+$(COV_OUT)/fz/msg.o: core/msg.c core/core.h | $(COV_OUT)/fz
+	@echo "  CC    $@"; $(COV_CC) $(COV_FLAGS) -Dub_die=ub_msg_die -Dub_diesys=ub_msg_diesys -c -o $@ $<
+$(COV_OUT)/fz/pw.o: core/pw.c core/core.h test/fuzz/fuzz.h | $(COV_OUT)/fz
+	@echo "  CC    $@"; $(COV_CC) $(COV_FLAGS) -DUB_PASSWD=ub_fuzz_passwd -DUB_GROUP=ub_fuzz_group \
+		-include test/fuzz/fuzz.h -c -o $@ $<
+$(COV_OUT)/fz/cov_exit.o: test/hardening/cov_exit.c | $(COV_OUT)/fz
+	@echo "  CC    $@"; $(COV_CC) -O1 -c -o $@ $<
+$(COV_OUT)/fz/replay.o: test/hardening/replay.c | $(COV_OUT)/fz
+	@echo "  CC    $@"; $(COV_CC) $(HARD_WARN) -O1 -c -o $@ $<
+$(COV_OUT)/fz/fz_%.o: test/fuzz/%.c core/core.h test/fuzz/fuzz.h $(FZ_OUT)/specs.h applets/uds_serve_upgrade.c | $(COV_OUT)/fz
+	@echo "  CC    $@"; $(COV_CC) $(COV_FLAGS) -I$(FZ_OUT) -c -o $@ $<
+
+$(FZ_ALL:%=$(COV_OUT)/fz/%): $(COV_OUT)/fz/%: $(COV_OUT)/fz/fz_fuzz_%.o $(COV_OUT)/fz/fz_die.o $(COV_OUT)/fz/replay.o $(COV_FZ_CORE)
+	@echo "  LD    $@"; $(COV_CC) $(COV_FLAGS) -o $@ $^
+
+$(COV_OUT)/obj $(COV_OUT)/fz:
 	@mkdir -p $@
 
 # ---- lint -----------------------------------------------------------------

@@ -1,0 +1,71 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# test/hardening/coverage.sh TARGET...: make coverage's run. The counters of
+# build/cov start from zero; the host suites run on build/cov/udsbox (as
+# test/run.sh cov), then each fuzz TARGET's corpus is replayed through
+# build/cov/fz/TARGET; then gcov gives each file of core/ and applets/ its
+# line and branch coverage (build/cov/report.txt) and the lines never run of
+# the files issue 22 names (build/cov/uncovered.txt). The suites' own
+# failures are reported but do not fail it: this measures, it does not test.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top" || exit 1
+cov=build/cov
+find "$cov" -name '*.gcda' -exec rm -f {} +
+# servers that drop to another user (-u, setpriv) write their counters too
+chmod 777 "$cov/obj" "$cov/fz"
+umask 0
+
+start=$(date +%s)
+RUNNER= SUITES=${SUITES:-} sh test/run.sh cov >"$cov/suites.log" 2>&1
+echo "coverage: suites: $(tail -n 1 "$cov/suites.log") in $(($(date +%s) - start)) s (log: $cov/suites.log)"
+for t in "$@"; do
+	ls "test/fuzz/corpus/$t"/* >/dev/null 2>&1 || continue
+	"$cov/fz/$t" "test/fuzz/corpus/$t"/* >"$cov/fz/$t.log" 2>&1 ||
+		echo "coverage: the replay of $t failed (log: $cov/fz/$t.log)"
+done
+echo "coverage: fuzz corpora replayed: $*"
+
+# gcov's annotated sources: a count, '-' (no code) or '#####'/'=====' (never
+# run) before each line; 'branch N taken P%' or 'never executed' after it
+g=$cov/gcov
+rm -rf "$g"
+mkdir -p "$g"
+for f in core/*.c applets/*.c; do
+	# from the top, where the objects' relative source names lead
+	gcov -b -o "$cov/obj" "$f" >/dev/null 2>&1
+	[ -f "$(basename "$f").gcov" ] && mv "$(basename "$f").gcov" "$g/"
+done
+# pct A B: A of B, in per cent with one decimal
+pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (b) printf "%.1f", 100 * a / b; else printf "-" }'; }
+report=$cov/report.txt
+unc=$cov/uncovered.txt
+: >"$unc"
+{
+	printf '%-30s %7s %6s %9s %6s\n' file lines of branches of
+	for dir in core applets; do
+		tl=0 tn=0 tb=0 tbn=0
+		for f in $dir/*.c; do
+			a=$g/$(basename "$f").gcov
+			[ -f "$a" ] || { printf '%-30s  (no code in this build)\n' "$f"; continue; }
+			set -- $(awk -F: '
+				/^ *branch / { bn++; if ($0 ~ /taken [1-9]/) bt++; next }
+				/^ *[0-9]+\*?:/ { ln++; lr++; next }
+				/^ *(#####|=====):/ { ln++; next }
+				END { print lr + 0, ln + 0, bt + 0, bn + 0 }' "$a")
+			tl=$((tl + $1)) tn=$((tn + $2)) tb=$((tb + $3)) tbn=$((tbn + $4))
+			printf '%-30s %6s%% %6s %8s%% %6s\n' "$f" "$(pct "$1" "$2")" "$2" "$(pct "$3" "$4")" "$4"
+		done
+		printf '%-30s %6s%% %6s %8s%% %6s\n' "$dir/ (all)" "$(pct "$tl" "$tn")" "$tn" "$(pct "$tb" "$tbn")" "$tbn"
+	done
+} >"$report.tmp" 2>&1
+mv "$report.tmp" "$report"
+for f in core/path.c core/sock.c core/sudo.c core/env.c core/cmsg.c applets/uds_serve_upgrade.c; do
+	a=$g/$(basename "$f").gcov
+	[ -f "$a" ] || continue
+	echo "== $f" >>"$unc"
+	awk '/^ *(#####|=====):/ { n = $0; sub(/^ *[#=]+: */, "", n); t = n; sub(/^[0-9]+:/, "", t); sub(/:.*/, "", n); printf "%5d: %s\n", n, t }' "$a" >>"$unc"
+done
+cat "$report"
+echo "coverage: the lines never run of the files issue 22 names: $unc ($(grep -vc '^==' "$unc") lines)"
+echo "coverage: $(($(date +%s) - start)) s in all"
