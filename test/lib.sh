@@ -318,6 +318,12 @@ setUp() {
 
 tearDown() {
 	command -v suite_tearDown >/dev/null 2>&1 && suite_tearDown
+	# under make coverage, what is left ends by SIGTERM first: the counters
+	# are written at a process's exit, and SIGKILL loses them
+	if [ -n "${UB_COVERAGE:-}" ]; then
+		for _p in $SERVER_PIDS $BG_PIDS; do kill -TERM "$_p" 2>/dev/null; done
+		for _p in $SERVER_PIDS $BG_PIDS; do wait_gone "$_p" 20; done
+	fi
 	for _p in $SERVER_PIDS $BG_PIDS; do kill -KILL "$_p" 2>/dev/null; wait "$_p" 2>/dev/null; done
 	cd "$TOPDIR" || :
 	# TEST_TIMES=1 in the environment: print how long each test took
