@@ -11,14 +11,18 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 cov=build/cov
-find "$cov" -name '*.gcda' -exec rm -f {} +
+# COV_REPLAY_ONLY=1: keep the counters of an earlier run, and replay the
+# corpora again on top of them (after a campaign grew them)
+[ -n "${COV_REPLAY_ONLY:-}" ] || find "$cov" -name '*.gcda' -exec rm -f {} +
 # servers that drop to another user (-u, setpriv) write their counters too
 chmod 777 "$cov/obj" "$cov/fz"
 umask 0
 
 start=$(date +%s)
-UB_COVERAGE=1 RUNNER= SUITES=${SUITES:-} sh test/run.sh cov >"$cov/suites.log" 2>&1
-echo "coverage: suites: $(tail -n 1 "$cov/suites.log") in $(($(date +%s) - start)) s (log: $cov/suites.log)"
+if [ -z "${COV_REPLAY_ONLY:-}" ]; then
+	UB_COVERAGE=1 RUNNER= SUITES=${SUITES:-} sh test/run.sh cov >"$cov/suites.log" 2>&1
+	echo "coverage: suites: $(tail -n 1 "$cov/suites.log") in $(($(date +%s) - start)) s (log: $cov/suites.log)"
+fi
 for t in "$@"; do
 	ls "test/fuzz/corpus/$t"/* >/dev/null 2>&1 || continue
 	"$cov/fz/$t" "test/fuzz/corpus/$t"/* >"$cov/fz/$t.log" 2>&1 ||
