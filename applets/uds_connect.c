@@ -27,15 +27,17 @@ static struct {
 } C;
 
 /* -D: what may go to stderr now, with no wait (ub_trywrite on ub_logfd);
-   -1 once it is full. */
+   -1 once it is full, and then if any of it went, the record is cut. */
 static int tapput(const char *b, size_t n)
 {
-	while (n) {
+	for (size_t all = n; n;) {
 		ssize_t w = ub_trywrite(ub_logfd, b, n);
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w <= 0)
+		if (w <= 0) {
+			C.tapcut |= n < all;
 			return -1;
+		}
 		b += w;
 		n -= (size_t)w;
 	}
