@@ -21,11 +21,11 @@
 #                  for make install, which installs the binary as built
 TARGETS := host arm arm64 armel mipsel mips riscv64
 # ARMv7 size budgets (bytes): the default build, and `make HELP=short`. Raised
-# from 24576 for the exec service, the full --help and the live upgrade, and
-# from 28672 for the second security round (issue 18): see
-# README "Size" for what each costs.
-SIZE_BUDGET := 34816
-SHORT_BUDGET := 32768
+# from 24576 for the exec service, the full --help and the live upgrade, from
+# 28672 for the second security round (issue 18), from 34816 for the tap and
+# an upgrade that rests over a shortage: see README "Size" for what each costs.
+SIZE_BUDGET := 35328
+SHORT_BUDGET := 33280
 SETUP := toolchain/setup
 
 .PHONY: install all arm arm64 armel mipsel mips riscv64 test test-arm test-arm64 test-armel test-mipsel \
