@@ -50,7 +50,6 @@ static int tapput(const char *b, size_t n)
    reported at the end. */
 static void tap(char dir, const unsigned char *buf, size_t n)
 {
-	const char *hex = ub_hex;
 	char out[4096], *o = out;
 	size_t off = 0;
 	o += C.tapcut;   /* the newline that ends a record cut short */
@@ -72,12 +71,12 @@ static void tap(char dir, const unsigned char *buf, size_t n)
 		if (C.tap > 1) {   /* -DD: offset, 16 bytes in hex, the same as text */
 			size_t k = n - off < 16 ? n - off : 16;
 			for (int sh = 28; sh >= 0; sh -= 4)
-				*o++ = hex[(off >> sh) & 15];
+				*o++ = ub_hex[(off >> sh) & 15];
 			*o++ = ' ';
 			for (size_t i = 0; i < 16; i++) {
 				*o++ = ' ';
-				*o++ = i < k ? hex[buf[off + i] >> 4] : ' ';
-				*o++ = i < k ? hex[buf[off + i] & 15] : ' ';
+				*o++ = i < k ? ub_hex[buf[off + i] >> 4] : ' ';
+				*o++ = i < k ? ub_hex[buf[off + i] & 15] : ' ';
 			}
 			*o++ = ' ';
 			*o++ = ' ';

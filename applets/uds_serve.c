@@ -85,9 +85,9 @@ static void setup_signals(int up)
 	addsig(&sigs, SIGQUIT);
 	if (ub_sigmask(SIG_SETMASK, up ? &sigs : &wait) < 0)
 		ub_diesys(UB_EXIT_SYS, "unable to block signals", (char *)0);
-	S.sigfd = ub_signalfd(&sigs);
-	if (S.sigfd < 0)
-		ub_diesys(UB_EXIT_SYS, "unable to create a signalfd", (char *)0);
+	for (unsigned n = 0; (S.sigfd = ub_signalfd(&sigs)) < 0;)
+		if (!ub_again(&n))
+			ub_diesys(UB_EXIT_SYS, "unable to create a signalfd", (char *)0);
 }
 
 static void rule(const char *r)
@@ -134,21 +134,13 @@ static int activated(void)
 {
 	const char *lp = ub_getenv("LISTEN_PID"), *lf = ub_getenv("LISTEN_FDS");
 	unsigned long pid, n;
-	int v;
-	socklen_t l = sizeof v;
 	if (!lp || !lf || ub_ulong(lp, &pid) || pid != (unsigned long)getpid()
 	    || ub_ulong(lf, &n) || n < 1)
 		return 0;
 	errno = ENOTSOCK;
-	if (ub_getsockopt(3, SOL_SOCKET, SO_DOMAIN, &v, &l) < 0 || v != AF_UNIX)
+	if (ub_sockopt(3, SO_DOMAIN) != AF_UNIX || (errno = EPROTOTYPE, ub_sockopt(3, SO_TYPE) != S.type))
 		ub_diesys(UB_EXIT_SYS, "unable to use fd 3", (char *)0);
-	l = sizeof v;
-	if (ub_getsockopt(3, SOL_SOCKET, SO_TYPE, &v, &l) < 0 || v != S.type) {
-		errno = EPROTOTYPE;
-		ub_diesys(UB_EXIT_SYS, "unable to use fd 3", (char *)0);
-	}
-	l = sizeof v;
-	if (S.type != SOCK_DGRAM && (ub_getsockopt(3, SOL_SOCKET, SO_ACCEPTCONN, &v, &l) < 0 || !v))
+	if (S.type != SOCK_DGRAM && ub_sockopt(3, SO_ACCEPTCONN) < 1)
 		ub_die(UB_EXIT_SYS, "unable to use fd 3: not listening", (char *)0);
 	return 1;
 }

@@ -27,8 +27,9 @@ int epctl(int op, int fd, unsigned ev, unsigned id)
 /* The server's own descriptors: without them there is no serving. */
 static void epctl_own(int op, int fd, unsigned ev, unsigned id)
 {
-	if (epctl(op, fd, ev, id) < 0)
-		ub_diesys(UB_EXIT_SYS, "unable to control epoll", (char *)0);
+	for (unsigned n = 0; epctl(op, fd, ev, id) < 0;)
+		if (!ub_again(&n))
+			ub_diesys(UB_EXIT_SYS, "unable to control epoll", (char *)0);
 }
 
 static void listening(int on)
@@ -361,9 +362,9 @@ static int timeout(void)
 void loop_init(void)
 {
 	groups_init();
-	S.ep = epoll_create1(EPOLL_CLOEXEC);
-	if (S.ep < 0)
-		ub_diesys(UB_EXIT_SYS, "unable to create epoll", (char *)0);
+	for (unsigned n = 0; (S.ep = epoll_create1(EPOLL_CLOEXEC)) < 0;)
+		if (!ub_again(&n))
+			ub_diesys(UB_EXIT_SYS, "unable to create epoll", (char *)0);
 	epctl_own(EPOLL_CTL_ADD, S.lfd, EPOLLIN, ID_LISTEN);
 	epctl_own(EPOLL_CTL_ADD, S.sigfd, EPOLLIN, ID_SIGNAL);
 	S.accepting = 1;

@@ -200,6 +200,13 @@ int upgraded(void)
    clock of their idle times is the system's, the same). A descriptor that is
    not a socket of ours, a pid that is not our child, is dropped and logged;
    one child that ended meanwhile is reaped by the caller. */
+static void dropped(const char *what, unsigned long n)
+{
+	char x[24];
+	ub_fmtu(x, n);
+	ub_warnsys("drop ", what, x, " of the old state", (char *)0);
+}
+
 void adopt(void)
 {
 	const struct conn *was = (const struct conn *)(SCRATCH + sizeof(struct hdr));
@@ -207,17 +214,13 @@ void adopt(void)
 		unsigned i;
 		struct conn *c;
 		siginfo_t si;
-		int t = -1;
-		socklen_t l = sizeof t;
-		char x[24];
 		if (was[k].state == FREE)
 			continue;
 		errno = EPROTOTYPE;
 		if (was[k].state == CHILD ? waitid(P_PID, (id_t)was[k].pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0
-		    : ub_getsockopt(was[k].fd, SOL_SOCKET, SO_TYPE, &t, &l) < 0 || t != S.type) {
+		    : ub_sockopt(was[k].fd, SO_TYPE) != S.type) {
 			int e = errno;
-			ub_fmtu(x, (unsigned long)(was[k].state == CHILD ? was[k].pid : was[k].fd));
-			ub_warnsys(was[k].state == CHILD ? "drop pid " : "drop fd ", x, " of the old state", (char *)0);
+			dropped(was[k].state == CHILD ? "pid " : "fd ", (unsigned long)(was[k].state == CHILD ? was[k].pid : was[k].fd));
 			/* a socket we cannot keep is closed, so that its client sees
 			   the end rather than wait for ever; what is no socket at all
 			   (ENOTSOCK: maybe our own, opened since) or none (EBADF) stays */
@@ -233,13 +236,12 @@ void adopt(void)
 			continue;
 		if (c->slot != NOSLOT)
 			slotused[c->slot] = 1;
-		/* out of kernel memory: rest and try again, as a connection does
-		   (a tenth of a second, at most ten times), rather than lose it */
-		for (int n = 0; epctl(EPOLL_CTL_ADD, c->fd, c->slot != NOSLOT && S.service != PRINT
-		                      ? EPOLLOUT : EPOLLIN | EPOLLRDHUP, i) < 0; n++)
-			if (errno != ENOMEM || n == 10 || poll(0, 0, 100) < 0) {
-				ub_fmtu(x, (unsigned long)c->fd);
-				ub_warnsys("drop fd ", x, " of the old state", (char *)0);
+		/* out of kernel memory: rest and try again (ub_again), as a
+		   connection does, rather than lose it */
+		for (unsigned n = 0; epctl(EPOLL_CTL_ADD, c->fd, c->slot != NOSLOT && S.service != PRINT
+		                      ? EPOLLOUT : EPOLLIN | EPOLLRDHUP, i) < 0;)
+			if (!ub_again(&n)) {
+				dropped("fd ", (unsigned long)c->fd);
 				conn_free(i);
 				break;
 			}

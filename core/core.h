@@ -190,6 +190,9 @@ void ub_sigdie(int sig) __attribute__((noreturn));   /* how h ends it */
 #define UB_MASKW (16 / sizeof(long))   /* a kernel sigset, MIPS's 128 bits */
 void ub_hold(unsigned long *was, int on);   /* TERM INT QUIT HUP, around make+note */
 int ub_getsockopt(int fd, int level, int name, void *v, socklen_t *len);
+#define UB_AGAIN 10   /* rests of 0.1 s over ENOMEM, ENOBUFS, ENFILE */
+int ub_again(unsigned *n);
+int ub_sockopt(int fd, int name);   /* an int SOL_SOCKET option, or -1 */
 #ifndef SO_PEERGROUPS   /* Linux 4.13; the C library's headers may predate it */
 #if defined __hppa__
 #define SO_PEERGROUPS 0x4034

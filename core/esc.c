@@ -13,11 +13,10 @@ const char ub_hex[16] = "0123456789abcdef";
 
 size_t ub_esc(char *out, size_t cap, const unsigned char *in, size_t *n, int mode)
 {
-	const char *hex = ub_hex;
 	size_t i = 0, o = 0;
+	int tap = mode & UB_ESC_TAP;
 	for (; i < *n; i++) {
 		unsigned c = in[i];
-		int tap = mode & UB_ESC_TAP;
 		size_t k = c == '\\' || (c == '\n' && !(mode & UB_ESC_LINES)) || (c == '\t' && tap) ? 2
 		         : (c < 0x20 && c != '\t' && c != '\n') || c == 0x7f || (c > 0x7f && tap) ? 4 : 1;
 		if (o + k > cap)
@@ -26,8 +25,8 @@ size_t ub_esc(char *out, size_t cap, const unsigned char *in, size_t *n, int mod
 			out[o++] = '\\';
 		if (k == 4) {
 			out[o++] = 'x';
-			out[o++] = hex[c >> 4];
-			c = (unsigned char)hex[c & 15];
+			out[o++] = ub_hex[c >> 4];
+			c = (unsigned char)ub_hex[c & 15];
 		} else if (k == 2 && c != '\\')
 			c = c == '\n' ? 'n' : 't';
 		out[o++] = (char)c;

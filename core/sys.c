@@ -4,6 +4,7 @@
    recvmsg wrappers convert 32-bit time stamps we never ask for). */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -90,6 +91,29 @@ int ub_getsockopt(int fd, int level, int name, void *v, socklen_t *len)
 	int r;
 	do r = (int)syscall(SYS_getsockopt, fd, level, name, v, len); while (r < 0 && errno == EINTR);
 	return r;
+}
+
+/* A shortage the kernel gets over (of memory, of its file table): 1 after a
+   tenth of a second's rest, at most UB_AGAIN times in a row (*n counts
+   them); 0 for any other error. Start-up rests rather than dies of it: an
+   upgrade's new image is the service, and nobody restarts it. */
+int ub_again(unsigned *n)
+{
+	if ((errno != ENOMEM && errno != ENOBUFS && errno != ENFILE) || ++*n > UB_AGAIN)
+		return 0;
+	poll(0, 0, 100);
+	return 1;
+}
+
+/* A SOL_SOCKET option that is an int (the kernel's never -1), or -1. */
+int ub_sockopt(int fd, int name)
+{
+	int v;
+	socklen_t l = sizeof v;
+	for (unsigned n = 0; ub_getsockopt(fd, SOL_SOCKET, name, &v, &l) < 0;)
+		if (!ub_again(&n))
+			return -1;
+	return v;
 }
 
 /* openat, socket, accept4, pipe2 and signalfd as the kernel has them: libc's
